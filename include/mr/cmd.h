@@ -1,0 +1,94 @@
+/* Commands: the table row type, the per-call context a handler sees, and
+ * dispatch. One table (src/cmd/cmd_table.c) is the only place a command
+ * exists; dispatch, COMMAND replies and statistics read it. */
+#ifndef MR_CMD_H
+#define MR_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mr/reply.h"
+#include "mr/util.h"
+
+struct mr_conn;
+
+enum {
+    MR_CMD_WRITE = 1u << 0,
+    MR_CMD_READONLY = 1u << 1,
+    MR_CMD_DENYOOM = 1u << 2,
+    MR_CMD_ADMIN = 1u << 3,
+    MR_CMD_PUBSUB = 1u << 4,
+    MR_CMD_NOSCRIPT = 1u << 5,
+    MR_CMD_BLOCKING = 1u << 6,
+    MR_CMD_LOADING = 1u << 7,
+    MR_CMD_STALE = 1u << 8,
+    MR_CMD_FAST = 1u << 9,
+    MR_CMD_NO_AUTH = 1u << 10,
+    MR_CMD_SENTINEL = 1u << 11,
+    MR_CMD_ALLOW_BUSY = 1u << 12,
+    /* not a Redis flag: the keys in first/last/step are not locked by
+     * dispatch (whole-keyspace commands lock shard by shard themselves) */
+    MR_CMD_NOLOCK = 1u << 20,
+};
+
+typedef struct mr_call mr_call_t;
+typedef void (*mr_cmd_fn)(mr_call_t *call);
+
+typedef struct mr_cmd {
+    const char *name; /* lower case; subcommands: "setname" */
+    mr_cmd_fn fn;     /* NULL for a container (CLIENT, CONFIG, ...) */
+    int arity;        /* counts the name; -N means at least N */
+    uint32_t flags;
+    int first, last, step; /* key positions; last -1 = up to the end */
+    const char *group;     /* COMMAND DOCS group: "string", "generic", ... */
+    const char *summary;   /* COMMAND DOCS summary */
+    const char *since;     /* COMMAND DOCS since */
+    const char *acl;       /* ACL categories, e.g. "@write @string @slow" */
+    const struct mr_cmd *subcmds; /* containers: rows ending in {NULL} */
+    const struct mr_cmd *parent;  /* set at start-up for subcommands */
+    char fullname[48];            /* "client|setname"; set at start-up */
+} mr_cmd_t;
+
+/* What a handler sees. The handler reads argv, writes `reply`, and counts
+ * the keys it changed in `dirty` (non-zero means the command is a write that
+ * happened). It never touches sockets. */
+struct mr_call {
+    mr_str_t *argv;
+    int argc;
+    mr_reply_t *reply;
+    struct mr_conn *conn; /* NULL when replaying (no client) */
+    int db;               /* the client's selected database */
+    int64_t now_ms;       /* one clock for the whole command */
+    long long dirty;
+    const mr_cmd_t *cmd;
+};
+
+/* ---- the table ---- */
+/* Builds the lookup index and subcommand links; once, at start-up. */
+void mr_cmd_table_init(void);
+/* Case-insensitive lookup of a top-level command; NULL if unknown. */
+const mr_cmd_t *mr_cmd_lookup(const char *name, size_t len);
+/* Case-insensitive lookup inside a container's subcommands. */
+const mr_cmd_t *mr_cmd_lookup_sub(const mr_cmd_t *parent, const char *name,
+                                  size_t len);
+/* Iterates the top-level table (COMMAND, COMMAND COUNT/LIST). */
+const mr_cmd_t *mr_cmd_table(size_t *count);
+
+/* ---- dispatch ----
+ * Checks existence and arity (exact Redis error texts), locks the shards of
+ * the command's keys in ascending order, runs the handler, unlocks, counts
+ * statistics. Called by a worker for each parsed request. */
+void mr_dispatch(mr_call_t *call);
+
+/* ---- helpers for handlers: parse an argument or reply the error ----
+ * Each returns false after writing Redis's error to call->reply. */
+bool mr_arg_ll(mr_call_t *call, int i, long long *out);  /* ERR value is not an integer or out of range */
+bool mr_arg_ld(mr_call_t *call, int i, long double *out); /* ERR value is not a valid float */
+void mr_reply_syntax_err(mr_call_t *call);                /* ERR syntax error */
+void mr_reply_arity_err(mr_call_t *call);                 /* wrong number of arguments for '<fullname>' */
+void mr_reply_unknown_subcmd(mr_call_t *call);            /* unknown subcommand '<x>'. Try <CMD> HELP. */
+
+/* Command families register no code here: their handlers are declared in
+ * src/cmd/handlers.h and referenced by the table. */
+
+#endif

@@ -1,0 +1,66 @@
+/* Configuration: one option table (src/server/config.c) drives the command
+ * line (`--port 7000`), the redis.conf-style file (`port 7000`), CONFIG GET
+ * and CONFIG SET. Options that may change at runtime are atomics, so workers
+ * read them without a lock; the rest are fixed once the server starts. */
+#ifndef MR_CONFIG_H
+#define MR_CONFIG_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mr/util.h"
+
+#define MR_MAX_BIND 16
+
+typedef struct mr_config {
+    /* fixed after start-up */
+    int port;
+    char *bind[MR_MAX_BIND];
+    int nbind;
+    char *unixsocket; /* NULL: none */
+    int unixsocketperm;
+    int tcp_backlog;
+    int threads;
+    int databases;
+    char *dir;
+    char *logfile;    /* "" = stderr */
+    char *save;       /* only "" (no snapshots yet) */
+    char *appendonly; /* only "no" (no AOF yet) */
+
+    /* changeable with CONFIG SET */
+    _Atomic long long maxclients;
+    _Atomic long long timeout;       /* seconds; 0 = never */
+    _Atomic long long tcp_keepalive; /* seconds; 0 = off */
+    _Atomic long long proto_max_bulk_len;
+    _Atomic long long client_query_buffer_limit;
+    _Atomic long long hz;
+    _Atomic long long loglevel; /* MR_LOG_* */
+} mr_config_t;
+
+extern mr_config_t mr_config;
+
+#define MR_CFG(field) atomic_load_explicit(&mr_config.field, memory_order_relaxed)
+
+/* Sets every option to its default. */
+void mr_config_defaults(void);
+/* Applies argv like redis-server: an optional config file path first, then
+ * `--name value...` pairs (later wins). False with a message naming the
+ * option (and file:line) on an unknown or invalid option. */
+bool mr_config_load_args(int argc, char **argv, char *err, size_t errlen);
+/* Applies a config file. */
+bool mr_config_load_file(const char *path, char *err, size_t errlen);
+
+/* CONFIG GET: calls fn for every option whose name matches the glob. */
+typedef void (*mr_config_get_fn)(void *ctx, const char *name,
+                                 const char *value);
+void mr_config_get(const char *pat, size_t plen, mr_config_get_fn fn,
+                   void *ctx);
+/* CONFIG SET name value [name value ...], all or nothing. On failure writes
+ * Redis's error line (without '-') into err. */
+bool mr_config_set_many(const mr_str_t *argv, int n, char *err, size_t errlen);
+
+/* `miniredis --help`: every option with its default. */
+void mr_config_print_help(void);
+
+#endif

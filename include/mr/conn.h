@@ -1,0 +1,54 @@
+/* What command handlers may see and change of a client connection. The
+ * connection itself (buffers, io_uring state) is private to src/net/. Every
+ * function here runs on the connection's own worker thread, except the
+ * mr_clients_* ones, which may look at every worker's clients. */
+#ifndef MR_CONN_H
+#define MR_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mr/util.h"
+
+struct mr_conn;
+typedef struct mr_conn mr_conn_t;
+
+uint64_t mr_conn_id(const mr_conn_t *c);
+int mr_conn_db(const mr_conn_t *c);
+void mr_conn_set_db(mr_conn_t *c, int db);
+int mr_conn_resp(const mr_conn_t *c);
+/* Also switches the reply encoding from the next reply on. */
+void mr_conn_set_resp(mr_conn_t *c, int resp);
+/* Returns the name or NULL. */
+const char *mr_conn_name(const mr_conn_t *c);
+/* name NULL or empty clears it. Caller validated the characters. */
+void mr_conn_set_name(mr_conn_t *c, const char *name, size_t len);
+/* QUIT: the reply already written is sent, then the connection closes. */
+void mr_conn_close_after_reply(mr_conn_t *c);
+/* CLIENT NO-EVICT / NO-TOUCH style flags are not kept yet. */
+
+/* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */
+void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out);
+
+/* ---- every worker's clients ---- */
+/* Appends one line per client, every worker's; ids (if n_ids > 0) filters
+ * like CLIENT LIST ID. */
+void mr_clients_list(mr_buf_t *out, const uint64_t *ids, int n_ids);
+
+typedef struct mr_kill_filter {
+    bool has_id;
+    uint64_t id;
+    const char *addr;  /* "ip:port" or NULL */
+    const char *laddr; /* "ip:port" or NULL */
+    const char *user;  /* only "default" exists before ACLs */
+    bool skipme;       /* default true, as in Redis */
+    uint64_t self_id;  /* the caller's id, for skipme */
+} mr_kill_filter_t;
+/* Marks matching clients to be closed by their own worker (woken through
+ * its ring); returns how many matched. */
+int mr_clients_kill(const mr_kill_filter_t *f);
+/* connected_clients, every worker. */
+uint64_t mr_clients_count(void);
+
+#endif

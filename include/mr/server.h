@@ -1,0 +1,43 @@
+/* Process-wide facts and lifecycle: what INFO server reports, shutdown, and
+ * memory figures from jemalloc. */
+#ifndef MR_SERVER_H
+#define MR_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MR_VERSION "7.0.15" /* the Redis version whose behaviour we follow */
+#define MR_NAME "miniredis"
+
+typedef struct mr_server_info {
+    char run_id[41];
+    int64_t start_ms;       /* wall clock at start */
+    uint64_t start_mono_us; /* monotonic clock at start */
+    int tcp_port;           /* the port actually bound (0 if none) */
+    unsigned workers;
+    char executable[1024];
+    char config_file[1024]; /* "" when started without one */
+} mr_server_info_t;
+
+extern mr_server_info_t mr_server;
+
+/* Starts workers, serves until shutdown is requested, stops them. Returns
+ * the process exit status. Options come from mr_config. */
+int mr_server_run(void);
+/* Asks the server to stop (SHUTDOWN, SIGTERM). Safe from any thread. */
+void mr_server_request_shutdown(void);
+
+/* jemalloc figures, refreshed on demand (not on the hot path). */
+size_t mr_mem_used(void);      /* stats.allocated */
+size_t mr_mem_rss(void);       /* from /proc/self/statm */
+size_t mr_mem_peak(void);      /* highest mr_mem_used seen */
+void mr_mem_stats(size_t *allocated, size_t *active, size_t *resident,
+                  size_t *mapped, size_t *retained);
+
+/* instantaneous_ops_per_sec and input/output kbps, sampled by the server
+ * thread every 100 ms over the last 16 samples, as Redis does. */
+double mr_server_inst_ops(void);
+double mr_server_inst_input_kbps(void);
+double mr_server_inst_output_kbps(void);
+
+#endif

@@ -1,0 +1,138 @@
+/* The keyspace: a fixed power-of-two number of shards, each one lock and one
+ * hash table per database. A key's shard is the low bits of its seeded hash;
+ * every shard holds that slice of every database, so a command's keys lock
+ * the same shards whatever database the client has selected.
+ *
+ * Locking: functions ending in _locked expect the caller to hold the shard
+ * lock of every key they are given (dispatch takes them, sorted, before the
+ * handler runs). Whole-keyspace functions (mr_db_size, mr_db_scan, ...) take
+ * and release one shard lock at a time and must be called with none held.
+ *
+ * Entries are one allocation: header, optional absolute expiry, key bytes,
+ * value bytes. A string of 16-byte key and value costs one 64-byte jemalloc
+ * slot plus its table slot. Functions that may reallocate an entry return the
+ * new pointer; the old one is dead afterwards. */
+#ifndef MR_STORE_H
+#define MR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "mr/util.h"
+
+#define MR_NO_EXPIRE (-1LL) /* expire_ms: the key has no TTL */
+#define MR_KEEP_TTL (-2LL)  /* expire_ms: keep the TTL the key had */
+
+typedef enum {
+    MR_T_STRING = 0,
+    MR_T_LIST,
+    MR_T_SET,
+    MR_T_ZSET,
+    MR_T_HASH,
+} mr_type_t;
+
+#define MR_EF_EXPIRE 0x10u /* meta flag: 8-byte expiry precedes the key */
+
+typedef struct mr_entry {
+    struct mr_entry *next; /* bucket chain */
+    uint32_t klen;
+    uint32_t vlen;  /* string: value bytes; other types: sizeof(void *) */
+    uint32_t meta;  /* bits 0-3 type, 4-7 flags, 8-31 LRU/LFU clock */
+    char data[];    /* [int64 expiry if MR_EF_EXPIRE] key value */
+} mr_entry_t;
+
+static inline mr_type_t mr_entry_type(const mr_entry_t *e) {
+    return (mr_type_t)(e->meta & 0xfu);
+}
+static inline bool mr_entry_has_expire(const mr_entry_t *e) {
+    return (e->meta & MR_EF_EXPIRE) != 0;
+}
+/* Absolute expiry in ms, or MR_NO_EXPIRE. */
+static inline int64_t mr_entry_expire(const mr_entry_t *e) {
+    int64_t t;
+    if (!mr_entry_has_expire(e)) return MR_NO_EXPIRE;
+    memcpy(&t, e->data, sizeof t); /* may be unaligned */
+    return t;
+}
+static inline const char *mr_entry_key(const mr_entry_t *e) {
+    return e->data + (mr_entry_has_expire(e) ? 8 : 0);
+}
+static inline char *mr_entry_val(mr_entry_t *e) {
+    return e->data + (mr_entry_has_expire(e) ? 8 : 0) + e->klen;
+}
+static inline const char *mr_entry_cval(const mr_entry_t *e) {
+    return e->data + (mr_entry_has_expire(e) ? 8 : 0) + e->klen;
+}
+
+/* ---- set-up (main thread, before workers start) ---- */
+void mr_store_init(unsigned shard_bits, int ndbs);
+void mr_store_free(void);
+unsigned mr_store_nshards(void);
+int mr_store_ndbs(void);
+
+/* ---- locks ---- */
+uint32_t mr_store_shard_of(const void *key, size_t klen);
+void mr_store_lock(uint32_t shard);
+void mr_store_unlock(uint32_t shard);
+/* ids: ascending and unique (the deadlock rule). */
+void mr_store_lock_many(const uint32_t *ids, int n);
+void mr_store_unlock_many(const uint32_t *ids, int n);
+
+/* ---- single keys; caller holds the key's shard lock ----
+ * now_ms is the command's clock: an entry whose expiry is <= now_ms counts
+ * as absent and is deleted on the spot (lazy expiry, counted in
+ * expired_keys). The _read variant also counts keyspace hits/misses. */
+mr_entry_t *mr_db_lookup_read_locked(int db, const void *key, size_t klen,
+                                     int64_t now_ms);
+mr_entry_t *mr_db_lookup_write_locked(int db, const void *key, size_t klen,
+                                      int64_t now_ms);
+/* Sets key to a string value, replacing whatever it held (any type).
+ * expire_ms: absolute ms, MR_NO_EXPIRE or MR_KEEP_TTL. Returns the entry. */
+mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,
+                                 const void *val, size_t vlen,
+                                 int64_t expire_ms);
+/* Changes the value length of string entry e (APPEND, SETRANGE): bytes up to
+ * min(old, new) are kept, new bytes are zero. Returns the entry (may move). */
+mr_entry_t *mr_db_resize_str_locked(int db, mr_entry_t *e, size_t new_vlen);
+/* Sets (absolute ms) or clears (MR_NO_EXPIRE) e's TTL. Returns the entry
+ * (may move). An expiry in the past is the caller's to turn into a delete. */
+mr_entry_t *mr_db_set_expire_locked(int db, mr_entry_t *e, int64_t expire_ms);
+/* Returns whether the key existed (expired keys count as absent). */
+bool mr_db_delete_locked(int db, const void *key, size_t klen, int64_t now_ms);
+/* Moves e (value and TTL) to key dkey of database ddb, replacing what dkey
+ * held, and removes e's key. Both shards locked. Returns the new entry. */
+mr_entry_t *mr_db_rename_locked(int sdb, mr_entry_t *e, int ddb,
+                                const void *dkey, size_t dklen);
+/* Deep-copies e (value and TTL) into dkey of ddb, replacing what it held.
+ * Both shards locked. Returns the new entry. */
+mr_entry_t *mr_db_copy_locked(int sdb, const mr_entry_t *e, int ddb,
+                              const void *dkey, size_t dklen);
+
+/* ---- whole keyspace; call with no shard lock held ---- */
+size_t mr_db_size(int db);
+size_t mr_db_expires_count(int db); /* keys with a TTL, for INFO keyspace */
+/* db < 0 flushes every database. */
+void mr_db_flush(int db);
+
+/* Cursor-based iteration with SCAN's guarantee: every key present for the
+ * whole iteration is returned at least once, even across table resizes.
+ * Visits at least `count` buckets' worth of keys (fewer if it reaches the
+ * end) and calls fn for each live key under its shard lock: fn must not
+ * lock anything or block. Returns the next cursor, 0 when done. */
+typedef void (*mr_scan_fn)(void *ctx, const mr_entry_t *e);
+uint64_t mr_db_scan(int db, uint64_t cursor, long count, int64_t now_ms,
+                    mr_scan_fn fn, void *ctx);
+/* Copies a random live key into out (replacing its contents); false if the
+ * database is empty. */
+bool mr_db_random_key(int db, int64_t now_ms, mr_buf_t *out);
+
+/* ---- background work, run by each worker from its timer ----
+ * Worker w of nw owns shards w, w+nw, ...: it removes expired keys (sampling
+ * like Redis's active expire cycle) and advances incremental rehashing, for
+ * at most budget_us microseconds. Returns the number of keys expired. */
+size_t mr_store_cron(unsigned w, unsigned nw, int64_t now_ms,
+                     uint64_t budget_us);
+
+#endif

@@ -1,0 +1,45 @@
+/* Argument helpers for handlers: parse or reply Redis's error, so a handler
+ * reads `if (!mr_arg_ll(call, 2, &n)) return;`. */
+#include <ctype.h>
+#include <string.h>
+
+#include "mr/cmd.h"
+#include "mr/reply.h"
+#include "proto/errors.h"
+
+bool mr_arg_ll(mr_call_t *call, int i, long long *out) {
+    if (mr_str2ll(call->argv[i].ptr, call->argv[i].len, out)) return true;
+    mr_reply_err(call->reply, MR_ERR_NOT_INT);
+    return false;
+}
+
+bool mr_arg_ld(mr_call_t *call, int i, long double *out) {
+    if (mr_str2ld(call->argv[i].ptr, call->argv[i].len, out)) return true;
+    mr_reply_err(call->reply, MR_ERR_NOT_FLOAT);
+    return false;
+}
+
+void mr_reply_syntax_err(mr_call_t *call) {
+    mr_reply_err(call->reply, MR_ERR_SYNTAX);
+}
+
+void mr_reply_arity_err(mr_call_t *call) {
+    mr_reply_errf(call->reply, "ERR wrong number of arguments for '%s' command",
+                  call->cmd->fullname);
+}
+
+void mr_reply_unknown_subcmd(mr_call_t *call) {
+    /* Redis prints the container's name upper-cased and at most 128 bytes of
+     * the subcommand (stopping at a NUL, as its %s does). */
+    const char *name = call->cmd->parent ? call->cmd->parent->name
+                                         : call->cmd->name;
+    char upper[48];
+    size_t n = 0;
+    for (; name[n] && n + 1 < sizeof upper; n++)
+        upper[n] = (char)toupper((unsigned char)name[n]);
+    upper[n] = '\0';
+    int sublen = (int)strnlen(call->argv[1].ptr,
+                              call->argv[1].len < 128 ? call->argv[1].len : 128);
+    mr_reply_errf(call->reply, "ERR unknown subcommand '%.*s'. Try %s HELP.",
+                  sublen, call->argv[1].ptr, upper);
+}

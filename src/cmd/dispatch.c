@@ -1,0 +1,110 @@
+/* Dispatch: look the command up, check arity, lock the shards of its keys in
+ * ascending order, run the handler, unlock, count. Every request a worker
+ * parses goes through mr_dispatch(). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mr/cmd.h"
+#include "mr/stats.h"
+#include "mr/store.h"
+
+/* Most commands name a handful of keys; only MSET/DEL/MGET-sized lists go
+ * to the heap. */
+#define STACK_SHARDS 16
+
+static void reply_unknown_command(mr_call_t *call) {
+    /* Same shape and truncation as Redis: the name (up to 128 bytes), then
+     * quoted arguments until the list reaches 128 bytes. %.*s stops at a NUL
+     * byte, as Redis's sdscatprintf does. */
+    mr_buf_t args = {0};
+    for (int i = 1; i < call->argc && args.len < 128; i++) {
+        size_t room = 128 - args.len;
+        size_t n = strnlen(call->argv[i].ptr,
+                           call->argv[i].len < room ? call->argv[i].len : room);
+        mr_buf_printf(&args, "'%.*s' ", (int)n, call->argv[i].ptr);
+    }
+    size_t nlen = strnlen(call->argv[0].ptr,
+                          call->argv[0].len < 128 ? call->argv[0].len : 128);
+    mr_reply_errf(call->reply,
+                  "ERR unknown command '%.*s', with args beginning with: %.*s",
+                  (int)nlen, call->argv[0].ptr, (int)args.len,
+                  args.data ? args.data : "");
+    mr_buf_free(&args);
+}
+
+static bool arity_ok(const mr_cmd_t *cmd, int argc) {
+    return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Collects the shards of the command's keys, sorted and unique. Returns the
+ * count; *ids points at `stack` or at a heap array the caller frees. */
+static int key_shards(const mr_call_t *call, uint32_t *stack, uint32_t **ids) {
+    const mr_cmd_t *cmd = call->cmd;
+    *ids = stack;
+    if (cmd->first <= 0 || (cmd->flags & MR_CMD_NOLOCK)) return 0;
+    int last = cmd->last < 0 ? call->argc + cmd->last : cmd->last;
+    if (last >= call->argc) last = call->argc - 1;
+    if (last < cmd->first) return 0;
+    int nkeys = (last - cmd->first) / cmd->step + 1;
+    uint32_t *out = stack;
+    if (nkeys > STACK_SHARDS) out = mr_xmalloc(sizeof *out * (size_t)nkeys);
+    int n = 0;
+    for (int i = cmd->first; i <= last; i += cmd->step)
+        out[n++] = mr_store_shard_of(call->argv[i].ptr, call->argv[i].len);
+    if (n > 1) {
+        qsort(out, (size_t)n, sizeof *out, cmp_u32);
+        int u = 1;
+        for (int i = 1; i < n; i++)
+            if (out[i] != out[u - 1]) out[u++] = out[i];
+        n = u;
+    }
+    *ids = out;
+    return n;
+}
+
+/* Resolves argv[0] (and argv[1] for containers) to a table row, replying the
+ * error Redis gives when there is none or the arity is wrong. */
+static const mr_cmd_t *resolve(mr_call_t *call) {
+    const mr_cmd_t *cmd = mr_cmd_lookup(call->argv[0].ptr, call->argv[0].len);
+    if (!cmd) {
+        reply_unknown_command(call);
+        return NULL;
+    }
+    call->cmd = cmd;
+    if (cmd->subcmds && call->argc >= 2) {
+        const mr_cmd_t *sub =
+            mr_cmd_lookup_sub(cmd, call->argv[1].ptr, call->argv[1].len);
+        if (!sub) {
+            mr_reply_unknown_subcmd(call);
+            return NULL;
+        }
+        call->cmd = cmd = sub;
+    }
+    if (!arity_ok(cmd, call->argc) || !cmd->fn) {
+        mr_reply_arity_err(call);
+        return NULL;
+    }
+    return cmd;
+}
+
+void mr_dispatch(mr_call_t *call) {
+    unsigned errors_before = call->reply->errors;
+    call->dirty = 0;
+    const mr_cmd_t *cmd = resolve(call);
+    if (cmd) {
+        /* As in Redis, rejected commands are errors, not processed commands */
+        MR_STAT_INC(commands);
+        uint32_t stack[STACK_SHARDS], *ids;
+        int n = key_shards(call, stack, &ids);
+        mr_store_lock_many(ids, n);
+        cmd->fn(call);
+        mr_store_unlock_many(ids, n);
+        if (ids != stack) mr_free(ids);
+    }
+    if (call->reply->errors != errors_before) MR_STAT_INC(error_replies);
+}

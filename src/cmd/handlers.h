@@ -1,0 +1,84 @@
+/* Every command handler the table refers to, by family file. */
+#ifndef MR_HANDLERS_H
+#define MR_HANDLERS_H
+
+#include "mr/cmd.h"
+
+/* src/types/t_string.c */
+void cmd_get(mr_call_t *c);
+void cmd_set(mr_call_t *c);
+void cmd_setnx(mr_call_t *c);
+void cmd_setex(mr_call_t *c);
+void cmd_psetex(mr_call_t *c);
+void cmd_getset(mr_call_t *c);
+void cmd_getdel(mr_call_t *c);
+void cmd_getex(mr_call_t *c);
+void cmd_mget(mr_call_t *c);
+void cmd_mset(mr_call_t *c);
+void cmd_msetnx(mr_call_t *c);
+void cmd_append(mr_call_t *c);
+void cmd_strlen(mr_call_t *c);
+void cmd_incr(mr_call_t *c);
+void cmd_decr(mr_call_t *c);
+void cmd_incrby(mr_call_t *c);
+void cmd_decrby(mr_call_t *c);
+void cmd_incrbyfloat(mr_call_t *c);
+void cmd_getrange(mr_call_t *c); /* also SUBSTR */
+void cmd_setrange(mr_call_t *c);
+
+/* src/types/t_keys.c */
+void cmd_del(mr_call_t *c); /* also DELETE, UNLINK */
+void cmd_exists(mr_call_t *c);
+void cmd_type(mr_call_t *c);
+void cmd_rename(mr_call_t *c);
+void cmd_renamenx(mr_call_t *c);
+void cmd_keys(mr_call_t *c);
+void cmd_scan(mr_call_t *c);
+void cmd_randomkey(mr_call_t *c);
+void cmd_dbsize(mr_call_t *c);
+void cmd_flushdb(mr_call_t *c);
+void cmd_flushall(mr_call_t *c);
+void cmd_expire(mr_call_t *c);
+void cmd_pexpire(mr_call_t *c);
+void cmd_expireat(mr_call_t *c);
+void cmd_pexpireat(mr_call_t *c);
+void cmd_ttl(mr_call_t *c);
+void cmd_pttl(mr_call_t *c);
+void cmd_expiretime(mr_call_t *c);
+void cmd_pexpiretime(mr_call_t *c);
+void cmd_persist(mr_call_t *c);
+void cmd_touch(mr_call_t *c);
+void cmd_copy(mr_call_t *c);
+void cmd_move(mr_call_t *c);
+
+/* src/types/t_conn.c */
+void cmd_ping(mr_call_t *c);
+void cmd_echo(mr_call_t *c);
+void cmd_quit(mr_call_t *c);
+void cmd_select(mr_call_t *c);
+void cmd_hello(mr_call_t *c);
+void cmd_reset(mr_call_t *c);
+void cmd_client_id(mr_call_t *c);
+void cmd_client_setname(mr_call_t *c);
+void cmd_client_getname(mr_call_t *c);
+void cmd_client_info(mr_call_t *c);
+void cmd_client_list(mr_call_t *c);
+void cmd_client_kill(mr_call_t *c);
+void cmd_client_help(mr_call_t *c);
+
+/* src/types/t_server.c */
+void cmd_command(mr_call_t *c); /* bare COMMAND */
+void cmd_command_count(mr_call_t *c);
+void cmd_command_info(mr_call_t *c);
+void cmd_command_docs(mr_call_t *c);
+void cmd_command_list(mr_call_t *c);
+void cmd_command_help(mr_call_t *c);
+void cmd_config_get(mr_call_t *c);
+void cmd_config_set(mr_call_t *c);
+void cmd_config_resetstat(mr_call_t *c);
+void cmd_config_help(mr_call_t *c);
+void cmd_info(mr_call_t *c);
+void cmd_time(mr_call_t *c);
+void cmd_shutdown(mr_call_t *c);
+
+#endif

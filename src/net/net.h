@@ -1,0 +1,125 @@
+/* Internals shared by src/net/ and src/server/server.c: the worker and the
+ * connection. Nothing outside these directories includes this file. */
+#ifndef MR_NET_H
+#define MR_NET_H
+
+#include <liburing.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mr/cmd.h"
+#include "mr/config.h"
+#include "mr/conn.h"
+#include "mr/reply.h"
+#include "mr/resp.h"
+#include "mr/stats.h"
+#include "mr/util.h"
+
+typedef struct mr_worker mr_worker_t;
+
+struct mr_conn {
+    mr_worker_t *w;
+    uint32_t slot, gen;
+    int fd;
+    uint64_t id;
+
+    /* input: bytes not yet parsed; `in_off` is where the next request
+     * starts, so a pipeline is consumed with one memmove per batch */
+    mr_buf_t in;
+    size_t in_off;
+    mr_parser_t parser;
+
+    /* output: replies are appended to `out`; `sending` is the buffer the
+     * kernel is reading from while a send is in flight (never reallocated
+     * then); they swap when a send completes */
+    mr_buf_t out;
+    mr_buf_t sending;
+    size_t sent; /* bytes of `sending` already sent */
+    mr_reply_t reply;
+
+    bool recv_armed;
+    bool send_inflight;
+    bool closing;           /* stop reading; free once no op is in flight */
+    bool close_after_reply; /* QUIT, protocol error: flush, then close */
+    bool flush_queued;      /* on the worker's flush list this turn */
+    struct mr_conn *flush_next;
+
+    /* what CLIENT LIST shows, read by other threads: atomics or guarded by
+     * the worker's clients_lock (name) */
+    _Atomic int db;
+    _Atomic int resp;
+    _Atomic int64_t last_ms;          /* last interaction, for idle/timeout */
+    _Atomic(const mr_cmd_t *) last_cmd;
+    _Atomic bool kill_requested;
+    char *name;
+    int64_t ctime_ms;
+    bool is_unix;
+    char addr[64], laddr[64];
+
+    struct mr_conn *prev, *next; /* the worker's client list */
+};
+
+struct mr_worker {
+    unsigned id;
+    pthread_t thread;
+    struct io_uring ring;
+    int wake_fd;
+    uint64_t wake_val;
+
+    /* this worker's own SO_REUSEPORT listeners (plus the shared Unix
+     * socket, accepted on by every worker) */
+    int listen_fds[MR_MAX_BIND + 1];
+    int nlisten;
+
+    /* provided buffers for multishot recv */
+    struct io_uring_buf_ring *br;
+    char *bufs;
+    unsigned buf_count, buf_size, buf_returned;
+
+    /* connection slots, indexed by user_data; free slots chained by index */
+    mr_conn_t **slots;
+    uint32_t *slot_gen;
+    uint32_t nslots, free_head;
+    uint32_t *free_next;
+
+    mr_conn_t *flush_head; /* connections with replies to send this turn */
+
+    struct __kernel_timespec tick;
+    mr_stats_t stats;
+
+    /* every client of this worker, for CLIENT LIST/KILL from any thread */
+    pthread_mutex_t clients_lock;
+    mr_conn_t *clients;
+};
+
+/* ---- worker.c ---- */
+extern mr_worker_t *mr_workers;
+extern unsigned mr_nworkers;
+extern _Atomic bool mr_stopping;
+extern _Atomic uint64_t mr_connected; /* clients on every worker */
+
+void mr_worker_start(mr_worker_t *w);
+void mr_worker_wake(mr_worker_t *w);
+struct io_uring_sqe *mr_worker_sqe(mr_worker_t *w);
+/* Queues c's output for the send batched at the end of this loop turn. */
+void mr_worker_queue_flush(mr_worker_t *w, mr_conn_t *c);
+void mr_worker_arm_recv(mr_worker_t *w, mr_conn_t *c);
+
+/* ---- conn.c ---- */
+mr_conn_t *mr_conn_new(mr_worker_t *w, int fd, bool is_unix);
+/* Feeds received bytes: parses and executes every complete request. */
+void mr_conn_on_data(mr_conn_t *c, const char *data, size_t n);
+/* Starts a send if output is waiting and none is in flight. */
+void mr_conn_flush(mr_conn_t *c);
+void mr_conn_on_sent(mr_conn_t *c, int res);
+void mr_conn_on_recv_end(mr_conn_t *c); /* multishot recv stopped */
+/* Begins closing: no more reads; freed once no op is in flight. */
+void mr_conn_close(mr_conn_t *c);
+/* Frees c if it is closing and nothing is in flight. Returns true if freed. */
+bool mr_conn_reap(mr_conn_t *c);
+/* Closes the socket and frees c immediately (worker shutdown). */
+void mr_conn_destroy(mr_conn_t *c);
+
+#endif

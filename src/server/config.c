@@ -1,0 +1,440 @@
+/* The option table and everything that reads it: defaults, the command
+ * line, config files, CONFIG GET/SET and --help. Adding an option is adding
+ * one row. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "mr/config.h"
+#include "mr/resp.h"
+#include "mr/util.h"
+
+mr_config_t mr_config;
+
+typedef enum {
+    OPT_INT,    /* integer, fixed at start-up: int field */
+    OPT_ATOMIC, /* integer, CONFIG SET-able: _Atomic long long field */
+    OPT_MEM,    /* like OPT_ATOMIC, accepts 1kb/2mb/3gb units */
+    OPT_OCTAL,  /* integer written in octal (unixsocketperm): int field */
+    OPT_ENUM,   /* one of `names`, stored as its index in an atomic */
+    OPT_STRING, /* char * field, fixed at start-up */
+    OPT_BIND,   /* list of addresses, fixed at start-up */
+    OPT_ONLY,   /* a string that may only hold `def` (a feature not built) */
+} opt_type_t;
+
+typedef struct option {
+    const char *name;
+    opt_type_t type;
+    bool mutable_;
+    size_t offset; /* into mr_config */
+    const char *def;
+    long long min, max;
+    const char *const *names; /* OPT_ENUM */
+    const char *only_err;     /* OPT_ONLY: why other values are refused */
+    const char *help;
+} option_t;
+
+static const char *const loglevels[] = {"debug", "verbose", "notice",
+                                        "warning", NULL};
+
+#define OFF(f) offsetof(mr_config_t, f)
+#define I32MAX 2147483647LL
+#define LLMAX 9223372036854775807LL
+
+/* clang-format off */
+static const option_t options[] = {
+    {"port", OPT_INT, false, OFF(port), "6379", 0, 65535, NULL, NULL, "TCP port to listen on (0: no TCP)"},
+    {"bind", OPT_BIND, false, 0, "127.0.0.1 -::1", 0, 0, NULL, NULL, "addresses to listen on; a leading '-' makes one optional"},
+    {"unixsocket", OPT_STRING, false, OFF(unixsocket), "", 0, 0, NULL, NULL, "path of a Unix socket to listen on too (empty: none)"},
+    {"unixsocketperm", OPT_OCTAL, false, OFF(unixsocketperm), "0", 0, 0777, NULL, NULL, "permissions of the Unix socket, octal (0: umask)"},
+    {"tcp-backlog", OPT_INT, false, OFF(tcp_backlog), "511", 0, I32MAX, NULL, NULL, "listen() backlog"},
+    {"threads", OPT_INT, false, OFF(threads), "0", 0, 1024, NULL, NULL, "worker threads (0: one per online CPU)"},
+    {"databases", OPT_INT, false, OFF(databases), "16", 1, 1024, NULL, NULL, "number of databases (SELECT 0..n-1)"},
+    {"dir", OPT_STRING, false, OFF(dir), ".", 0, 0, NULL, NULL, "working directory"},
+    {"logfile", OPT_STRING, false, OFF(logfile), "", 0, 0, NULL, NULL, "log file (empty: standard error)"},
+    {"loglevel", OPT_ENUM, true, OFF(loglevel), "notice", 0, 0, loglevels, NULL, "debug, verbose, notice or warning"},
+    {"maxclients", OPT_ATOMIC, true, OFF(maxclients), "10000", 1, 4294967295LL, NULL, NULL, "most clients connected at once"},
+    {"timeout", OPT_ATOMIC, true, OFF(timeout), "0", 0, I32MAX, NULL, NULL, "close a client idle this many seconds (0: never)"},
+    {"tcp-keepalive", OPT_ATOMIC, true, OFF(tcp_keepalive), "300", 0, I32MAX, NULL, NULL, "TCP keepalive interval in seconds (0: off)"},
+    {"proto-max-bulk-len", OPT_MEM, true, OFF(proto_max_bulk_len), "536870912", 1048576, LLMAX, NULL, NULL, "largest bulk string a request may carry"},
+    {"client-query-buffer-limit", OPT_MEM, true, OFF(client_query_buffer_limit), "1073741824", 1048576, LLMAX, NULL, NULL, "largest query buffer of one client"},
+    {"hz", OPT_ATOMIC, true, OFF(hz), "10", 0, I32MAX, NULL, NULL, "background task frequency (clamped to 1..500)"},
+    {"save", OPT_ONLY, false, OFF(save), "", 0, 0, NULL, "Invalid save parameters", "snapshots are not built yet: must be empty"},
+    {"appendonly", OPT_ONLY, false, OFF(appendonly), "no", 0, 0, NULL, "argument must be 'yes' or 'no'", "the append-only file is not built yet: must be no"},
+};
+/* clang-format on */
+
+#define NOPTS (sizeof options / sizeof options[0])
+
+static const option_t *find_option(const char *name, size_t len) {
+    for (size_t i = 0; i < NOPTS; i++)
+        if (strlen(options[i].name) == len &&
+            strncasecmp(options[i].name, name, len) == 0)
+            return &options[i];
+    return NULL;
+}
+
+static void *field(const option_t *o) { return (char *)&mr_config + o->offset; }
+
+/* Redis's memtoull: optional b/k/kb/m/mb/g/gb suffix, case-insensitive. */
+static bool parse_mem(const char *s, long long *out) {
+    size_t n = strlen(s), digits = n;
+    long long mul = 1;
+    static const struct { const char *u; long long m; } units[] = {
+        {"gb", 1024LL * 1024 * 1024}, {"mb", 1024 * 1024}, {"kb", 1024},
+        {"g", 1000000000LL}, {"m", 1000000}, {"k", 1000}, {"b", 1}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        size_t ul = strlen(units[i].u);
+        if (n > ul && strcasecmp(s + n - ul, units[i].u) == 0) {
+            mul = units[i].m;
+            digits = n - ul;
+            break;
+        }
+    }
+    long long v;
+    if (!mr_str2ll(s, digits, &v) || v < 0) return false;
+    if (v > LLMAX / mul) return false;
+    *out = v * mul;
+    return true;
+}
+
+static void free_bind(void) {
+    for (int i = 0; i < mr_config.nbind; i++) mr_free(mr_config.bind[i]);
+    mr_config.nbind = 0;
+}
+
+/* Validates vals for o; when `apply` also stores them. Returns NULL on
+ * success or Redis's message for the failure. */
+static const char *set_option(const option_t *o, char **vals, int nvals,
+                              bool apply, char *msg, size_t msglen) {
+    if (o->type != OPT_BIND && nvals != 1)
+        return "wrong number of arguments";
+    const char *v = vals[0];
+    long long n = 0;
+    switch (o->type) {
+    case OPT_INT:
+    case OPT_ATOMIC:
+    case OPT_MEM:
+    case OPT_OCTAL: {
+        bool ok;
+        if (o->type == OPT_MEM) {
+            ok = parse_mem(v, &n);
+        } else if (o->type == OPT_OCTAL) {
+            char *end;
+            errno = 0;
+            n = strtoll(v, &end, 8);
+            ok = *v && !*end && errno == 0;
+        } else {
+            ok = mr_str2ll(v, strlen(v), &n);
+        }
+        if (!ok) return "argument couldn't be parsed into an integer";
+        if (n < o->min || n > o->max) {
+            snprintf(msg, msglen, "argument must be between %lld and %lld inclusive",
+                     o->min, o->max);
+            return msg;
+        }
+        if (strcmp(o->name, "hz") == 0) n = n < 1 ? 1 : n > 500 ? 500 : n;
+        if (!apply) return NULL;
+        if (o->type == OPT_INT || o->type == OPT_OCTAL)
+            *(int *)field(o) = (int)n;
+        else
+            atomic_store((_Atomic long long *)field(o), n);
+        return NULL;
+    }
+    case OPT_ENUM:
+        for (int i = 0; o->names[i]; i++) {
+            if (strcasecmp(o->names[i], v) == 0) {
+                if (apply) atomic_store((_Atomic long long *)field(o), i);
+                return NULL;
+            }
+        }
+        snprintf(msg, msglen, "argument(s) must be one of the following: ");
+        for (int i = 0; o->names[i]; i++)
+            snprintf(msg + strlen(msg), msglen - strlen(msg), "%s%s",
+                     i ? ", " : "", o->names[i]);
+        return msg;
+    case OPT_STRING:
+        if (apply) {
+            char **p = field(o);
+            mr_free(*p);
+            *p = mr_xstrdup(v);
+        }
+        return NULL;
+    case OPT_ONLY:
+        if (strcmp(v, o->def) != 0) return o->only_err;
+        if (apply) {
+            char **p = field(o);
+            mr_free(*p);
+            *p = mr_xstrdup(v);
+        }
+        return NULL;
+    case OPT_BIND:
+        if (nvals < 1 || nvals > MR_MAX_BIND)
+            return "Too many bind addresses specified.";
+        if (apply) {
+            free_bind();
+            for (int i = 0; i < nvals; i++)
+                mr_config.bind[mr_config.nbind++] = mr_xstrdup(vals[i]);
+        }
+        return NULL;
+    }
+    return "unknown option type";
+}
+
+void mr_config_defaults(void) {
+    for (size_t i = 0; i < NOPTS; i++) {
+        const option_t *o = &options[i];
+        char msg[64];
+        if (o->type == OPT_BIND) {
+            char buf[128];
+            snprintf(buf, sizeof buf, "%s", o->def);
+            char *vals[MR_MAX_BIND];
+            int n = 0;
+            for (char *t = strtok(buf, " "); t && n < MR_MAX_BIND; t = strtok(NULL, " "))
+                vals[n++] = t;
+            set_option(o, vals, n, true, msg, sizeof msg);
+        } else {
+            char *v = (char *)o->def;
+            set_option(o, &v, 1, true, msg, sizeof msg);
+        }
+    }
+}
+
+/* Applies one directive: words[0] is the name. */
+static bool apply_words(char **words, int n, char *err, size_t errlen,
+                        const char *where) {
+    const option_t *o = find_option(words[0], strlen(words[0]));
+    if (!o) {
+        snprintf(err, errlen, "%sBad directive or wrong number of arguments: '%s'",
+                 where, words[0]);
+        return false;
+    }
+    char msg[256];
+    const char *fail = set_option(o, words + 1, n - 1, true, msg, sizeof msg);
+    if (fail) {
+        snprintf(err, errlen, "%s'%s': %s", where, o->name, fail);
+        return false;
+    }
+    return true;
+}
+
+/* Splits one config line (Redis quoting rules) and applies it. */
+static bool apply_line(const char *line, size_t len, char *err, size_t errlen,
+                       const char *where) {
+    mr_buf_t store = {0};
+    mr_str_t *argv = NULL;
+    int cap = 0;
+    int argc = mr_split_args(line, len, &store, &argv, &cap);
+    bool ok = true;
+    if (argc < 0) {
+        snprintf(err, errlen, "%sunbalanced quotes in configuration line", where);
+        ok = false;
+    } else if (argc > 0 && argv[0].ptr[0] != '#') {
+        char **words = mr_xmalloc(sizeof *words * (size_t)argc);
+        for (int i = 0; i < argc; i++)
+            words[i] = mr_xmemdup(argv[i].ptr, argv[i].len + 1),
+            words[i][argv[i].len] = '\0';
+        if (argc < 2) {
+            snprintf(err, errlen, "%sBad directive or wrong number of arguments: '%s'",
+                     where, words[0]);
+            ok = false;
+        } else {
+            ok = apply_words(words, argc, err, errlen, where);
+        }
+        for (int i = 0; i < argc; i++) mr_free(words[i]);
+        mr_free(words);
+    }
+    mr_free(argv);
+    mr_buf_free(&store);
+    return ok;
+}
+
+bool mr_config_load_file(const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "Fatal error, can't open config file '%s': %s",
+                 path, strerror(errno));
+        return false;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0;
+    bool ok = true;
+    while (ok && (n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+        size_t i = 0;
+        while (i < (size_t)n && isspace((unsigned char)line[i])) i++;
+        if (i == (size_t)n || line[i] == '#') continue;
+        char where[1200];
+        snprintf(where, sizeof where, "%s:%d: ", path, lineno);
+        ok = apply_line(line + i, (size_t)n - i, err, errlen, where);
+    }
+    free(line);
+    fclose(f);
+    return ok;
+}
+
+bool mr_config_load_args(int argc, char **argv, char *err, size_t errlen) {
+    int i = 1;
+    if (i < argc && strncmp(argv[i], "--", 2) != 0) {
+        if (!mr_config_load_file(argv[i], err, errlen)) return false;
+        i++;
+    }
+    while (i < argc) {
+        if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
+            snprintf(err, errlen, "unexpected argument '%s' (options are --name value)",
+                     argv[i]);
+            return false;
+        }
+        /* --name v1 v2 ... up to the next --option, as redis-server reads
+         * them; a value may itself start with '-' (bind -::1) */
+        int start = i++;
+        while (i < argc && strncmp(argv[i], "--", 2) != 0) i++;
+        int n = i - start;
+        char **words = mr_xmalloc(sizeof *words * (size_t)(n < 2 ? 2 : n));
+        words[0] = argv[start] + 2;
+        for (int k = 1; k < n; k++) words[k] = argv[start + k];
+        if (n == 1) { /* `--save` with nothing after it means "" */
+            words[1] = "";
+            n = 2;
+        }
+        char where[256];
+        snprintf(where, sizeof where, "command line: ");
+        bool ok = apply_words(words, n, err, errlen, where);
+        mr_free(words);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/* Writes the value as CONFIG GET shows it. */
+static void format_value(const option_t *o, char *out, size_t outlen) {
+    switch (o->type) {
+    case OPT_INT:
+        snprintf(out, outlen, "%d", *(int *)field(o));
+        break;
+    case OPT_OCTAL:
+        snprintf(out, outlen, "%o", *(int *)field(o));
+        break;
+    case OPT_ATOMIC:
+    case OPT_MEM:
+        snprintf(out, outlen, "%lld", atomic_load((_Atomic long long *)field(o)));
+        break;
+    case OPT_ENUM:
+        snprintf(out, outlen, "%s",
+                 o->names[atomic_load((_Atomic long long *)field(o))]);
+        break;
+    case OPT_STRING:
+    case OPT_ONLY: {
+        const char *s = *(char **)field(o);
+        if (strcmp(o->name, "dir") == 0) {
+            /* Redis reports the absolute working directory */
+            if (getcwd(out, outlen)) return;
+        }
+        snprintf(out, outlen, "%s", s ? s : "");
+        break;
+    }
+    case OPT_BIND:
+        out[0] = '\0';
+        for (int i = 0; i < mr_config.nbind; i++)
+            snprintf(out + strlen(out), outlen - strlen(out), "%s%s",
+                     i ? " " : "", mr_config.bind[i]);
+        break;
+    }
+}
+
+void mr_config_get(const char *pat, size_t plen, mr_config_get_fn fn,
+                   void *ctx) {
+    char value[4200];
+    for (size_t i = 0; i < NOPTS; i++) {
+        const option_t *o = &options[i];
+        if (!mr_glob_match(pat, plen, o->name, strlen(o->name), true))
+            continue;
+        format_value(o, value, sizeof value);
+        fn(ctx, o->name, value);
+    }
+}
+
+/* The most clients the process's file limit allows (Redis keeps 32 fds
+ * for itself). */
+static long long max_clients_allowed(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return 4294967295LL;
+    return (long long)rl.rlim_cur - 32;
+}
+
+bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
+                        size_t errlen) {
+    if (n <= 0 || n % 2 != 0) {
+        snprintf(err, errlen, "ERR wrong number of arguments for 'config|set' command");
+        return false;
+    }
+    int pairs = n / 2;
+    const option_t **opts = mr_xcalloc((size_t)pairs, sizeof *opts);
+    char **vals = mr_xcalloc((size_t)pairs, sizeof *vals);
+    bool ok = true;
+    char msg[256];
+    /* first pass: every name known, mutable, unique, every value valid */
+    for (int i = 0; i < pairs && ok; i++) {
+        const mr_str_t *name = &argv[2 * i], *val = &argv[2 * i + 1];
+        vals[i] = mr_xmemdup(val->ptr, val->len + 1);
+        vals[i][val->len] = '\0';
+        opts[i] = find_option(name->ptr, name->len);
+        if (!opts[i]) {
+            snprintf(err, errlen,
+                     "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'",
+                     (int)name->len, name->ptr);
+            ok = false;
+            break;
+        }
+        const char *fail = NULL;
+        for (int k = 0; k < i; k++)
+            if (opts[k] == opts[i]) fail = "duplicate parameter";
+        if (!fail && !opts[i]->mutable_ && opts[i]->type != OPT_ONLY)
+            fail = "can't set immutable config";
+        if (!fail) fail = set_option(opts[i], &vals[i], 1, false, msg, sizeof msg);
+        if (!fail && strcmp(opts[i]->name, "maxclients") == 0) {
+            long long want = strtoll(vals[i], NULL, 10);
+            if (want > max_clients_allowed()) {
+                snprintf(msg, sizeof msg,
+                         "The operating system is not able to handle the specified number of clients, try with %lld",
+                         max_clients_allowed());
+                fail = msg;
+            }
+        }
+        if (fail) {
+            snprintf(err, errlen,
+                     "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
+                     opts[i]->name, fail);
+            ok = false;
+        }
+    }
+    /* second pass: apply; nothing can fail any more */
+    for (int i = 0; i < pairs && ok; i++) {
+        set_option(opts[i], &vals[i], 1, true, msg, sizeof msg);
+        if (strcmp(opts[i]->name, "loglevel") == 0)
+            mr_log_set_level((int)MR_CFG(loglevel));
+    }
+    for (int i = 0; i < pairs; i++) mr_free(vals[i]);
+    mr_free(vals);
+    mr_free(opts);
+    return ok;
+}
+
+void mr_config_print_help(void) {
+    printf("Usage: miniredis [/path/to/miniredis.conf] [--option value ...]\n"
+           "       miniredis --help | --version\n\n"
+           "Options (file directive `name value`, or `--name value`):\n");
+    for (size_t i = 0; i < NOPTS; i++) {
+        const option_t *o = &options[i];
+        printf("  --%-26s %s (default: \"%s\")%s\n", o->name, o->help, o->def,
+               o->mutable_ ? " [CONFIG SET]" : "");
+    }
+}

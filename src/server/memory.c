@@ -1,0 +1,79 @@
+/* Memory figures for INFO memory, from jemalloc's statistics when it is
+ * linked (release builds) and from glibc's mallinfo2 otherwise (sanitizer
+ * builds, where ASan owns malloc). Called by INFO, never per command. */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "mr/server.h"
+
+#ifdef MR_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#else
+#include <malloc.h>
+#endif
+
+static _Atomic size_t peak;
+
+static void note_peak(size_t used) {
+    size_t old = atomic_load_explicit(&peak, memory_order_relaxed);
+    while (used > old &&
+           !atomic_compare_exchange_weak(&peak, &old, used)) {
+    }
+}
+
+#ifdef MR_HAVE_JEMALLOC
+static size_t je_stat(const char *name) {
+    size_t v = 0, len = sizeof v;
+    if (mallctl(name, &v, &len, NULL, 0) != 0) return 0;
+    return v;
+}
+
+static void je_refresh(void) {
+    /* jemalloc caches its statistics until the epoch advances */
+    uint64_t epoch = 1;
+    size_t len = sizeof epoch;
+    mallctl("epoch", &epoch, &len, &epoch, len);
+}
+#endif
+
+void mr_mem_stats(size_t *allocated, size_t *active, size_t *resident,
+                  size_t *mapped, size_t *retained) {
+#ifdef MR_HAVE_JEMALLOC
+    je_refresh();
+    *allocated = je_stat("stats.allocated");
+    *active = je_stat("stats.active");
+    *resident = je_stat("stats.resident");
+    *mapped = je_stat("stats.mapped");
+    *retained = je_stat("stats.retained");
+#else
+    struct mallinfo2 mi = mallinfo2();
+    *allocated = mi.uordblks + mi.hblkhd;
+    *active = *allocated;
+    *resident = mi.arena + mi.hblkhd;
+    *mapped = *resident;
+    *retained = 0;
+#endif
+    note_peak(*allocated);
+}
+
+size_t mr_mem_used(void) {
+    size_t a, b, c, d, e;
+    mr_mem_stats(&a, &b, &c, &d, &e);
+    return a;
+}
+
+size_t mr_mem_peak(void) {
+    mr_mem_used();
+    return atomic_load(&peak);
+}
+
+size_t mr_mem_rss(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long size = 0, rss = 0;
+    int ok = fscanf(f, "%lu %lu", &size, &rss);
+    fclose(f);
+    return ok == 2 ? rss * (size_t)sysconf(_SC_PAGESIZE) : 0;
+}

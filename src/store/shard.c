@@ -1,0 +1,611 @@
+/* The keyspace: shards (one lock each) holding one dict per database, the
+ * entry layout, lazy and active expiry. See include/mr/store.h.
+ *
+ * A shard's per-database state is allocated on first write, so 1024 shards
+ * x 16 databases cost one pointer each while empty. */
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mr/stats.h"
+#include "mr/store.h"
+#include "mr/util.h"
+#include "store/dict.h"
+
+/* Active expiry, per shard and database and cron visit: stop sampling after
+ * this many keys with a TTL or this many buckets, and keep at most this
+ * many expired entries to delete in one go. */
+#define EXPIRE_SAMPLE_KEYS 20
+#define EXPIRE_SAMPLE_BUCKETS 64
+#define EXPIRE_BATCH 64
+/* Rehash steps per shard and database and cron visit. */
+#define CRON_REHASH_STEPS 100
+/* The cron reads the clock once per this many shards. */
+#define CRON_CLOCK_EVERY 16
+/* RANDOMKEY: random shards tried before walking them all. */
+#define RANDOM_SHARD_PROBES 64
+
+typedef struct db_slot {
+    mr_dict_t dict;
+    size_t expires;         /* entries with MR_EF_EXPIRE */
+    uint64_t expire_cursor; /* the active expiry's scan position */
+} db_slot_t;
+
+/* Aligned to a cache line so two workers on neighbouring shards do not
+ * bounce one line between them. */
+typedef struct shard {
+    alignas(64) pthread_mutex_t mu;
+    db_slot_t **dbs; /* ndbs pointers, NULL until the database is written */
+} shard_t;
+
+static shard_t *shards;
+static void *shards_raw; /* mr_xmalloc'd block that `shards` is aligned in */
+static db_slot_t **slot_ptrs;
+static unsigned shard_bits;
+static uint32_t shard_mask;
+static int ndbs;
+
+/* ---- entries ---- */
+
+static inline size_t entry_size(bool has_expire, size_t klen, size_t vlen) {
+    return offsetof(mr_entry_t, data) + (has_expire ? 8 : 0) + klen + vlen;
+}
+
+static inline size_t entry_alloc_size(const mr_entry_t *e) {
+    return entry_size(mr_entry_has_expire(e), e->klen, e->vlen);
+}
+
+static inline uint64_t entry_hash(const mr_entry_t *e) {
+    return mr_hash(mr_entry_key(e), e->klen);
+}
+
+static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
+    return mr_entry_has_expire(e) && mr_entry_expire(e) <= now_ms;
+}
+
+/* Builds an entry; meta carries type and clock bits (the expiry flag is set
+ * from expire_ms). Lengths were bounded by the protocol layer; a length
+ * that does not fit the header is a programming error. */
+static mr_entry_t *entry_new(const void *key, size_t klen, uint32_t meta,
+                             int64_t expire_ms, const void *val,
+                             size_t vlen) {
+    if (klen > UINT32_MAX || vlen > UINT32_MAX) abort();
+    bool has = expire_ms != MR_NO_EXPIRE;
+    mr_entry_t *e = mr_xmalloc(entry_size(has, klen, vlen));
+    e->next = NULL;
+    e->klen = (uint32_t)klen;
+    e->vlen = (uint32_t)vlen;
+    e->meta = (meta & ~MR_EF_EXPIRE) | (has ? MR_EF_EXPIRE : 0);
+    if (has) memcpy(e->data, &expire_ms, sizeof expire_ms);
+    memcpy((char *)mr_entry_key(e), key, klen);
+    if (vlen) memcpy(mr_entry_val(e), val, vlen);
+    return e;
+}
+
+/* Frees an entry and everything it owns. Every entry goes through here so
+ * that value types living outside the allocation (whose value bytes hold a
+ * pointer) release it in one place; strings own nothing else. */
+static void entry_free(mr_entry_t *e) { mr_free(e); }
+
+/* ---- shards and slots ---- */
+
+static inline db_slot_t *slot_get(uint32_t shard, int db) {
+    return shards[shard].dbs[db];
+}
+
+static db_slot_t *slot_for_write(uint32_t shard, int db) {
+    db_slot_t *s = shards[shard].dbs[db];
+    if (!s) {
+        s = mr_xmalloc(sizeof *s);
+        mr_dict_init(&s->dict, shard_bits);
+        s->expires = 0;
+        s->expire_cursor = 0;
+        shards[shard].dbs[db] = s;
+    }
+    return s;
+}
+
+static void slot_destroy(db_slot_t *s) {
+    mr_dict_clear(&s->dict, entry_free);
+    mr_free(s);
+}
+
+/* Unlinks and frees the entry *link points at. */
+static void slot_remove(db_slot_t *s, mr_entry_t **link) {
+    mr_entry_t *e = mr_dict_unlink(&s->dict, link);
+    if (mr_entry_has_expire(e)) s->expires--;
+    entry_free(e);
+}
+
+/* The link to e in its slot (e must be in it). */
+static mr_entry_t **slot_link_of(db_slot_t *s, uint64_t h, mr_entry_t *e) {
+    mr_entry_t **l = mr_dict_find_entry_link(&s->dict, h, e);
+    if (!l) abort(); /* e is not in this database: caller bug */
+    return l;
+}
+
+/* Inserts ne under its key, replacing (and freeing) what the key held. */
+static mr_entry_t *slot_put(db_slot_t *s, uint64_t h, mr_entry_t *ne) {
+    mr_dict_rehash_step(&s->dict);
+    mr_entry_t **l =
+        mr_dict_find_link(&s->dict, h, mr_entry_key(ne), ne->klen);
+    if (l) {
+        mr_entry_t *old = mr_dict_replace(l, ne);
+        if (mr_entry_has_expire(old)) s->expires--;
+        entry_free(old);
+    } else {
+        mr_dict_add(&s->dict, h, ne);
+    }
+    if (mr_entry_has_expire(ne)) s->expires++;
+    return ne;
+}
+
+void mr_store_init(unsigned bits, int n) {
+    if (shards) mr_store_free();
+    if (bits > 24) bits = 24;
+    if (n < 1) n = 1;
+    shard_bits = bits;
+    shard_mask = (1u << bits) - 1;
+    ndbs = n;
+    size_t ns = (size_t)1 << bits;
+    shards_raw = mr_xmalloc(ns * sizeof(shard_t) + alignof(shard_t));
+    uintptr_t p = (uintptr_t)shards_raw;
+    p = (p + alignof(shard_t) - 1) & ~(uintptr_t)(alignof(shard_t) - 1);
+    shards = (shard_t *)p;
+    slot_ptrs = mr_xcalloc(ns * (size_t)n, sizeof *slot_ptrs);
+    for (size_t i = 0; i < ns; i++) {
+        pthread_mutex_init(&shards[i].mu, NULL);
+        shards[i].dbs = slot_ptrs + i * (size_t)n;
+    }
+}
+
+void mr_store_free(void) {
+    if (!shards) return;
+    size_t ns = (size_t)1 << shard_bits;
+    for (size_t i = 0; i < ns; i++) {
+        for (int db = 0; db < ndbs; db++)
+            if (shards[i].dbs[db]) slot_destroy(shards[i].dbs[db]);
+        pthread_mutex_destroy(&shards[i].mu);
+    }
+    mr_free(slot_ptrs);
+    mr_free(shards_raw);
+    shards = NULL;
+    shards_raw = NULL;
+    slot_ptrs = NULL;
+}
+
+unsigned mr_store_nshards(void) { return 1u << shard_bits; }
+int mr_store_ndbs(void) { return ndbs; }
+
+uint32_t mr_store_shard_of(const void *key, size_t klen) {
+    return (uint32_t)mr_hash(key, klen) & shard_mask;
+}
+
+void mr_store_lock(uint32_t shard) { pthread_mutex_lock(&shards[shard].mu); }
+void mr_store_unlock(uint32_t shard) {
+    pthread_mutex_unlock(&shards[shard].mu);
+}
+
+void mr_store_lock_many(const uint32_t *ids, int n) {
+    for (int i = 0; i < n; i++) pthread_mutex_lock(&shards[ids[i]].mu);
+}
+
+void mr_store_unlock_many(const uint32_t *ids, int n) {
+    for (int i = n - 1; i >= 0; i--) pthread_mutex_unlock(&shards[ids[i]].mu);
+}
+
+/* ---- single keys ---- */
+
+static mr_entry_t *lookup(int db, const void *key, size_t klen,
+                          int64_t now_ms) {
+    uint64_t h = mr_hash(key, klen);
+    db_slot_t *s = slot_get((uint32_t)h & shard_mask, db);
+    if (!s) return NULL;
+    mr_entry_t **l = mr_dict_find_link(&s->dict, h, key, klen);
+    if (!l) return NULL;
+    if (entry_expired(*l, now_ms)) {
+        slot_remove(s, l);
+        MR_STAT_INC(expired_keys);
+        return NULL;
+    }
+    return *l;
+}
+
+mr_entry_t *mr_db_lookup_read_locked(int db, const void *key, size_t klen,
+                                     int64_t now_ms) {
+    mr_entry_t *e = lookup(db, key, klen, now_ms);
+    if (e)
+        MR_STAT_INC(keyspace_hits);
+    else
+        MR_STAT_INC(keyspace_misses);
+    return e;
+}
+
+mr_entry_t *mr_db_lookup_write_locked(int db, const void *key, size_t klen,
+                                      int64_t now_ms) {
+    return lookup(db, key, klen, now_ms);
+}
+
+/* Whether p lies inside e's allocation (the new value is a slice of the
+ * entry it replaces, so the entry must not be resized first). */
+static bool points_into(const void *p, const mr_entry_t *e) {
+    uintptr_t a = (uintptr_t)p, b = (uintptr_t)e;
+    return a >= b && a < b + entry_alloc_size(e);
+}
+
+/* The caller looks the key up with its clock first when it matters (SET
+ * ... KEEPTTL on an expired key): this function has no clock and keeps
+ * whatever TTL the stored entry carries. */
+mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,
+                                 const void *val, size_t vlen,
+                                 int64_t expire_ms) {
+    uint64_t h = mr_hash(key, klen);
+    db_slot_t *s = slot_for_write((uint32_t)h & shard_mask, db);
+    mr_dict_rehash_step(&s->dict);
+    mr_entry_t **l = mr_dict_find_link(&s->dict, h, key, klen);
+    if (expire_ms == MR_KEEP_TTL)
+        expire_ms = l ? mr_entry_expire(*l) : MR_NO_EXPIRE;
+    bool has = expire_ms != MR_NO_EXPIRE;
+    if (!l) {
+        mr_entry_t *e = entry_new(key, klen, MR_T_STRING, expire_ms, val,
+                                  vlen);
+        mr_dict_add(&s->dict, h, e);
+        if (has) s->expires++;
+        return e;
+    }
+    mr_entry_t *old = *l;
+    if (mr_entry_type(old) == MR_T_STRING &&
+        mr_entry_has_expire(old) == has && vlen <= UINT32_MAX &&
+        !(vlen && points_into(val, old))) {
+        /* same layout: resize in place (usually a no-op for jemalloc when
+         * the size class does not change), the link is fixed after */
+        size_t sz = entry_size(has, klen, vlen);
+        mr_entry_t *e = old;
+        if (sz != entry_alloc_size(old)) e = mr_xrealloc(old, sz);
+        e->vlen = (uint32_t)vlen;
+        if (has) memcpy(e->data, &expire_ms, sizeof expire_ms);
+        if (vlen) memcpy(mr_entry_val(e), val, vlen);
+        *l = e;
+        return e;
+    }
+    mr_entry_t *e = entry_new(key, klen, MR_T_STRING | (old->meta & ~0xffu),
+                              expire_ms, val, vlen);
+    mr_dict_replace(l, e);
+    if (mr_entry_has_expire(old)) s->expires--;
+    if (has) s->expires++;
+    entry_free(old);
+    return e;
+}
+
+mr_entry_t *mr_db_resize_str_locked(int db, mr_entry_t *e, size_t new_vlen) {
+    if (new_vlen > UINT32_MAX) abort();
+    uint64_t h = entry_hash(e);
+    db_slot_t *s = slot_get((uint32_t)h & shard_mask, db);
+    mr_dict_rehash_step(&s->dict);
+    mr_entry_t **l = slot_link_of(s, h, e);
+    size_t old_vlen = e->vlen;
+    mr_entry_t *ne = e;
+    size_t sz = entry_size(mr_entry_has_expire(e), e->klen, new_vlen);
+    if (sz != entry_alloc_size(e)) ne = mr_xrealloc(e, sz);
+    if (new_vlen > old_vlen)
+        memset(mr_entry_val(ne) + old_vlen, 0, new_vlen - old_vlen);
+    ne->vlen = (uint32_t)new_vlen;
+    *l = ne;
+    return ne;
+}
+
+mr_entry_t *mr_db_set_expire_locked(int db, mr_entry_t *e, int64_t expire_ms) {
+    if (expire_ms == MR_KEEP_TTL) return e;
+    bool had = mr_entry_has_expire(e), has = expire_ms != MR_NO_EXPIRE;
+    if (had && has) {
+        memcpy(e->data, &expire_ms, sizeof expire_ms);
+        return e;
+    }
+    if (!had && !has) return e;
+    uint64_t h = entry_hash(e);
+    db_slot_t *s = slot_get((uint32_t)h & shard_mask, db);
+    mr_dict_rehash_step(&s->dict);
+    mr_entry_t **l = slot_link_of(s, h, e);
+    size_t body = (size_t)e->klen + e->vlen;
+    mr_entry_t *ne;
+    if (has) {
+        /* grow by 8 and slide key+value behind the new expiry */
+        ne = mr_xrealloc(e, entry_size(true, e->klen, e->vlen));
+        memmove(ne->data + 8, ne->data, body);
+        memcpy(ne->data, &expire_ms, sizeof expire_ms);
+        ne->meta |= MR_EF_EXPIRE;
+        s->expires++;
+    } else {
+        memmove(e->data, e->data + 8, body);
+        e->meta &= ~MR_EF_EXPIRE;
+        ne = mr_xrealloc(e, entry_size(false, e->klen, e->vlen));
+        s->expires--;
+    }
+    *l = ne;
+    return ne;
+}
+
+bool mr_db_delete_locked(int db, const void *key, size_t klen, int64_t now_ms) {
+    uint64_t h = mr_hash(key, klen);
+    db_slot_t *s = slot_get((uint32_t)h & shard_mask, db);
+    if (!s) return false;
+    mr_dict_rehash_step(&s->dict);
+    mr_entry_t **l = mr_dict_find_link(&s->dict, h, key, klen);
+    if (!l) return false;
+    bool expired = entry_expired(*l, now_ms);
+    slot_remove(s, l);
+    if (expired) MR_STAT_INC(expired_keys);
+    return !expired;
+}
+
+/* Takes e out of database db without freeing it. */
+static void detach(int db, mr_entry_t *e) {
+    uint64_t h = entry_hash(e);
+    db_slot_t *s = slot_get((uint32_t)h & shard_mask, db);
+    mr_dict_rehash_step(&s->dict);
+    mr_dict_unlink(&s->dict, slot_link_of(s, h, e));
+    if (mr_entry_has_expire(e)) s->expires--;
+}
+
+mr_entry_t *mr_db_rename_locked(int sdb, mr_entry_t *e, int ddb,
+                                const void *dkey, size_t dklen) {
+    if (sdb == ddb && e->klen == dklen &&
+        memcmp(mr_entry_key(e), dkey, dklen) == 0)
+        return e;
+    detach(sdb, e);
+    /* the value bytes (for other types: the pointer) change hands, so only
+     * the old shell is freed */
+    mr_entry_t *ne = entry_new(dkey, dklen, e->meta, mr_entry_expire(e),
+                               mr_entry_cval(e), e->vlen);
+    mr_free(e);
+    uint64_t h = mr_hash(dkey, dklen);
+    return slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
+}
+
+/* A new entry with e's value deep-copied under another key. */
+static mr_entry_t *entry_dup(const mr_entry_t *e, const void *key,
+                             size_t klen) {
+    switch (mr_entry_type(e)) {
+    case MR_T_STRING:
+        return entry_new(key, klen, e->meta, mr_entry_expire(e),
+                         mr_entry_cval(e), e->vlen);
+    default:
+        /* no other type can be stored before its module adds its copy */
+        abort();
+    }
+}
+
+mr_entry_t *mr_db_copy_locked(int sdb, const mr_entry_t *e, int ddb,
+                              const void *dkey, size_t dklen) {
+    mr_entry_t *ne = entry_dup(e, dkey, dklen);
+    uint64_t h = mr_hash(dkey, dklen);
+    return slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
+}
+
+/* ---- whole keyspace ---- */
+
+size_t mr_db_size(int db) {
+    size_t n = 0, ns = mr_store_nshards();
+    for (uint32_t i = 0; i < ns; i++) {
+        pthread_mutex_lock(&shards[i].mu);
+        db_slot_t *s = slot_get(i, db);
+        if (s) n += mr_dict_count(&s->dict);
+        pthread_mutex_unlock(&shards[i].mu);
+    }
+    return n;
+}
+
+size_t mr_db_expires_count(int db) {
+    size_t n = 0, ns = mr_store_nshards();
+    for (uint32_t i = 0; i < ns; i++) {
+        pthread_mutex_lock(&shards[i].mu);
+        db_slot_t *s = slot_get(i, db);
+        if (s) n += s->expires;
+        pthread_mutex_unlock(&shards[i].mu);
+    }
+    return n;
+}
+
+/* The slots are detached under the lock and freed after it, so a big flush
+ * does not hold a shard for as long as freeing its keys takes. */
+void mr_db_flush(int db) {
+    size_t ns = mr_store_nshards();
+    int lo = db < 0 ? 0 : db, hi = db < 0 ? ndbs : db + 1;
+    db_slot_t *stack[16], **gone = stack;
+    if (hi - lo > 16) gone = mr_xmalloc(sizeof *gone * (size_t)(hi - lo));
+    for (uint32_t i = 0; i < ns; i++) {
+        pthread_mutex_lock(&shards[i].mu);
+        for (int d = lo; d < hi; d++) {
+            gone[d - lo] = shards[i].dbs[d];
+            shards[i].dbs[d] = NULL;
+        }
+        pthread_mutex_unlock(&shards[i].mu);
+        for (int d = lo; d < hi; d++)
+            if (gone[d - lo]) slot_destroy(gone[d - lo]);
+    }
+    if (gone != stack) mr_free(gone);
+}
+
+typedef struct scan_ctx {
+    mr_scan_fn fn;
+    void *ctx;
+    int64_t now_ms;
+    uint64_t emitted;
+} scan_ctx_t;
+
+static void scan_visit(void *p, mr_entry_t *e) {
+    scan_ctx_t *sc = p;
+    if (entry_expired(e, sc->now_ms)) return;
+    sc->fn(sc->ctx, e);
+    sc->emitted++;
+}
+
+/* The cursor is the in-dict cursor shifted above the shard index. As in
+ * Redis, a call stops once it has `count` keys or has read 10 x count
+ * buckets; empty shards cost nothing. */
+uint64_t mr_db_scan(int db, uint64_t cursor, long count, int64_t now_ms,
+                    mr_scan_fn fn, void *ctx) {
+    uint64_t want = count < 1 ? 1 : (uint64_t)count;
+    uint64_t max_visits = want > UINT64_MAX / 10 ? UINT64_MAX : want * 10;
+    uint64_t visits = 0;
+    uint32_t shard = (uint32_t)(cursor & shard_mask);
+    uint64_t dcur = shard_bits >= 64 ? 0 : cursor >> shard_bits;
+    scan_ctx_t sc = {fn, ctx, now_ms, 0};
+    size_t ns = mr_store_nshards();
+    for (;;) {
+        pthread_mutex_lock(&shards[shard].mu);
+        db_slot_t *s = slot_get(shard, db);
+        if (!s || mr_dict_count(&s->dict) == 0) {
+            dcur = 0;
+        } else {
+            do {
+                size_t v = 0;
+                dcur = mr_dict_scan(&s->dict, dcur, scan_visit, &sc, &v);
+                visits += v;
+            } while (dcur && sc.emitted < want && visits < max_visits);
+        }
+        pthread_mutex_unlock(&shards[shard].mu);
+        if (dcur == 0) {
+            if (++shard == ns) return 0;
+        }
+        if (sc.emitted >= want || visits >= max_visits)
+            return (dcur << shard_bits) | shard;
+    }
+}
+
+/* A per-thread splitmix64 stream: RANDOMKEY and the dict's random pick do
+ * not need more, and a per-thread state needs no lock. */
+static _Thread_local uint64_t rnd_state;
+
+static uint64_t rnd64(void) {
+    if (!rnd_state)
+        rnd_state = mr_monotonic_us() ^ (uint64_t)(uintptr_t)&rnd_state;
+    uint64_t z = (rnd_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* With the shard locked: copies a random live key of the slot into out,
+ * deleting the expired ones it draws. */
+static bool random_in_slot(db_slot_t *s, int64_t now_ms, mr_buf_t *out) {
+    while (s && mr_dict_count(&s->dict) > 0) {
+        mr_entry_t *e = mr_dict_random(&s->dict, rnd64);
+        if (!entry_expired(e, now_ms)) {
+            out->len = 0;
+            mr_buf_append(out, mr_entry_key(e), e->klen);
+            return true;
+        }
+        slot_remove(s, slot_link_of(s, entry_hash(e), e));
+        MR_STAT_INC(expired_keys);
+    }
+    return false;
+}
+
+bool mr_db_random_key(int db, int64_t now_ms, mr_buf_t *out) {
+    size_t ns = mr_store_nshards();
+    for (int i = 0; i < RANDOM_SHARD_PROBES; i++) {
+        uint32_t shard = (uint32_t)rnd64() & shard_mask;
+        pthread_mutex_lock(&shards[shard].mu);
+        bool ok = random_in_slot(slot_get(shard, db), now_ms, out);
+        pthread_mutex_unlock(&shards[shard].mu);
+        if (ok) return true;
+    }
+    /* few keys in few shards: walk them all from a random one */
+    uint32_t start = (uint32_t)rnd64();
+    for (size_t i = 0; i < ns; i++) {
+        uint32_t shard = (uint32_t)(start + i) & shard_mask;
+        pthread_mutex_lock(&shards[shard].mu);
+        bool ok = random_in_slot(slot_get(shard, db), now_ms, out);
+        pthread_mutex_unlock(&shards[shard].mu);
+        if (ok) return true;
+    }
+    return false;
+}
+
+/* ---- background work ---- */
+
+typedef struct expire_ctx {
+    int64_t now_ms;
+    unsigned sampled;
+    unsigned n;
+    mr_entry_t *dead[EXPIRE_BATCH];
+} expire_ctx_t;
+
+static void expire_visit(void *p, mr_entry_t *e) {
+    expire_ctx_t *x = p;
+    if (!mr_entry_has_expire(e)) return;
+    x->sampled++;
+    if (mr_entry_expire(e) <= x->now_ms && x->n < EXPIRE_BATCH)
+        x->dead[x->n++] = e;
+}
+
+/* One bounded active-expiry step on a slot (shard locked): continues the
+ * slot's cursor walk until it has seen EXPIRE_SAMPLE_KEYS keys with a TTL
+ * or EXPIRE_SAMPLE_BUCKETS buckets, then deletes the expired ones it saw.
+ * Returns whether more than a quarter of the sample had expired (the slot
+ * deserves another visit soon, as in Redis's cycle). */
+static bool expire_step(db_slot_t *s, int64_t now_ms, size_t *expired) {
+    expire_ctx_t x = {.now_ms = now_ms};
+    size_t buckets = 0;
+    uint64_t cur = s->expire_cursor;
+    do {
+        size_t v = 0;
+        cur = mr_dict_scan(&s->dict, cur, expire_visit, &x, &v);
+        buckets += v;
+    } while (cur && x.sampled < EXPIRE_SAMPLE_KEYS &&
+             buckets < EXPIRE_SAMPLE_BUCKETS && x.n < EXPIRE_BATCH);
+    s->expire_cursor = cur;
+    /* the entries stay valid: nothing was freed while collecting them */
+    for (unsigned i = 0; i < x.n; i++)
+        slot_remove(s, slot_link_of(s, entry_hash(x.dead[i]), x.dead[i]));
+    *expired += x.n;
+    return x.n * 4 > x.sampled;
+}
+
+/* Rehash, shrink and expiry steps on every database of one shard. Returns
+ * whether the shard still has work pending. */
+static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
+    bool more = false;
+    pthread_mutex_lock(&shards[shard].mu);
+    for (int db = 0; db < ndbs; db++) {
+        db_slot_t *s = shards[shard].dbs[db];
+        if (!s) continue;
+        if (mr_dict_is_rehashing(&s->dict)) {
+            if (mr_dict_rehash(&s->dict, CRON_REHASH_STEPS)) more = true;
+        } else if (mr_dict_maybe_shrink(&s->dict)) {
+            more = true;
+        }
+        if (s->expires > 0 && expire_step(s, now_ms, expired)) more = true;
+    }
+    pthread_mutex_unlock(&shards[shard].mu);
+    return more;
+}
+
+size_t mr_store_cron(unsigned w, unsigned nw, int64_t now_ms,
+                     uint64_t budget_us) {
+    unsigned ns = mr_store_nshards();
+    if (!shards || nw == 0 || w >= nw || w >= ns) return 0;
+    /* where this thread's previous call stopped, so a tight budget still
+     * gets round to every shard over successive calls */
+    static _Thread_local unsigned resume;
+    unsigned owned = (ns - w + nw - 1) / nw;
+    uint64_t start = mr_monotonic_us();
+    size_t expired = 0;
+    unsigned idle = 0;
+    for (unsigned k = 1;; k++) {
+        unsigned pos = resume % owned;
+        resume = pos + 1;
+        if (cron_shard(w + pos * nw, now_ms, &expired))
+            idle = 0;
+        else if (++idle >= owned)
+            break; /* a whole round found nothing left to do */
+        if (k % CRON_CLOCK_EVERY == 0 &&
+            mr_monotonic_us() - start >= budget_us)
+            break;
+    }
+    if (expired) MR_STAT_ADD(expired_keys, expired);
+    return expired;
+}

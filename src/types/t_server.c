@@ -1,0 +1,738 @@
+/* Server commands: COMMAND (and COUNT/INFO/DOCS/LIST/HELP), CONFIG
+ * GET/SET/RESETSTAT/HELP, INFO, TIME and SHUTDOWN. COMMAND replies are built
+ * from the command table alone; INFO reads the server, memory, statistics
+ * and keyspace modules through their headers. None of these handlers lock a
+ * shard themselves except through mr_db_size/mr_db_expires_count, which take
+ * one shard lock at a time (the rows name no keys, so dispatch holds none). */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cmd/handlers.h"
+#include "mr/cmd.h"
+#include "mr/config.h"
+#include "mr/conn.h"
+#include "mr/reply.h"
+#include "mr/server.h"
+#include "mr/stats.h"
+#include "mr/store.h"
+#include "proto/errors.h"
+
+#ifdef MR_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+static void reply_help(mr_reply_t *r, const char *const *lines) {
+    long n = 0;
+    while (lines[n]) n++;
+    mr_reply_array(r, n);
+    for (long i = 0; i < n; i++) mr_reply_simple(r, lines[i]);
+}
+
+/* ---- COMMAND ---- */
+
+/* Redis's flag names in the order COMMAND prints them. MR_CMD_NOLOCK is
+ * ours and never shown. */
+static const struct {
+    uint32_t flag;
+    const char *name;
+} flag_names[] = {
+    {MR_CMD_WRITE, "write"},       {MR_CMD_READONLY, "readonly"},
+    {MR_CMD_DENYOOM, "denyoom"},   {MR_CMD_ADMIN, "admin"},
+    {MR_CMD_PUBSUB, "pubsub"},     {MR_CMD_NOSCRIPT, "noscript"},
+    {MR_CMD_BLOCKING, "blocking"}, {MR_CMD_LOADING, "loading"},
+    {MR_CMD_STALE, "stale"},       {MR_CMD_FAST, "fast"},
+    {MR_CMD_NO_AUTH, "no_auth"},   {MR_CMD_SENTINEL, "sentinel"},
+    {MR_CMD_ALLOW_BUSY, "allow_busy"},
+};
+#define NFLAGS (sizeof flag_names / sizeof flag_names[0])
+
+static long count_subcmds(const mr_cmd_t *cmd) {
+    long n = 0;
+    if (cmd->subcmds)
+        for (const mr_cmd_t *s = cmd->subcmds; s->name; s++) n++;
+    return n;
+}
+
+/* Calls fn for each space-separated word of a row's ACL string
+ * ("@read @string @fast"). */
+static long acl_words(const char *acl, void (*fn)(void *, const char *, size_t),
+                      void *ctx) {
+    long n = 0;
+    const char *p = acl ? acl : "";
+    while (*p) {
+        while (*p == ' ') p++;
+        const char *s = p;
+        while (*p && *p != ' ') p++;
+        if (p > s) {
+            if (fn) fn(ctx, s, (size_t)(p - s));
+            n++;
+        }
+    }
+    return n;
+}
+
+static void reply_status_word(void *ctx, const char *s, size_t n) {
+    char word[64];
+    if (n >= sizeof word) n = sizeof word - 1;
+    memcpy(word, s, n);
+    word[n] = '\0';
+    mr_reply_simple(ctx, word);
+}
+
+/* One key spec derived from the row's first/last/step, the shape Redis 7
+ * gives a plain key range. The table does not record Redis's per-spec
+ * access flags, so they are stated conservatively: read-only commands
+ * "RO access", writes "RW access update" (may read and modify). */
+static void reply_key_specs(mr_reply_t *r, const mr_cmd_t *cmd) {
+    if (cmd->first <= 0) {
+        mr_reply_set(r, 0);
+        return;
+    }
+    mr_reply_set(r, 1);
+    mr_reply_map(r, 3);
+    mr_reply_bulk_cstr(r, "flags");
+    if (cmd->flags & MR_CMD_WRITE) {
+        mr_reply_set(r, 3);
+        mr_reply_simple(r, "RW");
+        mr_reply_simple(r, "access");
+        mr_reply_simple(r, "update");
+    } else {
+        mr_reply_set(r, 2);
+        mr_reply_simple(r, "RO");
+        mr_reply_simple(r, "access");
+    }
+    mr_reply_bulk_cstr(r, "begin_search");
+    mr_reply_map(r, 2);
+    mr_reply_bulk_cstr(r, "type");
+    mr_reply_bulk_cstr(r, "index");
+    mr_reply_bulk_cstr(r, "spec");
+    mr_reply_map(r, 1);
+    mr_reply_bulk_cstr(r, "index");
+    mr_reply_int(r, cmd->first);
+    mr_reply_bulk_cstr(r, "find_keys");
+    mr_reply_map(r, 2);
+    mr_reply_bulk_cstr(r, "type");
+    mr_reply_bulk_cstr(r, "range");
+    mr_reply_bulk_cstr(r, "spec");
+    mr_reply_map(r, 3);
+    mr_reply_bulk_cstr(r, "lastkey");
+    /* relative to the first key; negative counts from the end */
+    mr_reply_int(r, cmd->last < 0 ? cmd->last : cmd->last - cmd->first);
+    mr_reply_bulk_cstr(r, "keystep");
+    mr_reply_int(r, cmd->step);
+    mr_reply_bulk_cstr(r, "limit");
+    mr_reply_int(r, 0);
+}
+
+/* A COMMAND / COMMAND INFO entry: name, arity, flags, first, last, step,
+ * ACL categories, tips, key specs, subcommands (each an entry too). */
+static void reply_cmd_info(mr_reply_t *r, const mr_cmd_t *cmd) {
+    mr_reply_array(r, 10);
+    mr_reply_bulk_cstr(r, cmd->fullname);
+    mr_reply_int(r, cmd->arity);
+    long nflags = 0;
+    for (size_t i = 0; i < NFLAGS; i++)
+        if (cmd->flags & flag_names[i].flag) nflags++;
+    mr_reply_set(r, nflags);
+    for (size_t i = 0; i < NFLAGS; i++)
+        if (cmd->flags & flag_names[i].flag)
+            mr_reply_simple(r, flag_names[i].name);
+    mr_reply_int(r, cmd->first);
+    mr_reply_int(r, cmd->last);
+    mr_reply_int(r, cmd->step);
+    mr_reply_set(r, acl_words(cmd->acl, NULL, NULL));
+    acl_words(cmd->acl, reply_status_word, r);
+    mr_reply_set(r, 0); /* tips */
+    reply_key_specs(r, cmd);
+    mr_reply_set(r, count_subcmds(cmd));
+    if (cmd->subcmds)
+        for (const mr_cmd_t *s = cmd->subcmds; s->name; s++)
+            reply_cmd_info(r, s);
+}
+
+/* "get" or "config|get", case-insensitive; NULL if unknown. */
+static const mr_cmd_t *lookup_fullname(mr_str_t name) {
+    const char *bar = memchr(name.ptr, '|', name.len);
+    if (!bar) return mr_cmd_lookup(name.ptr, name.len);
+    const mr_cmd_t *parent = mr_cmd_lookup(name.ptr, (size_t)(bar - name.ptr));
+    if (!parent) return NULL;
+    size_t rest = name.len - (size_t)(bar - name.ptr) - 1;
+    return mr_cmd_lookup_sub(parent, bar + 1, rest);
+}
+
+void cmd_command(mr_call_t *c) {
+    size_t n;
+    const mr_cmd_t *t = mr_cmd_table(&n);
+    mr_reply_array(c->reply, (long)n);
+    for (size_t i = 0; i < n; i++) reply_cmd_info(c->reply, &t[i]);
+}
+
+void cmd_command_count(mr_call_t *c) {
+    size_t n;
+    mr_cmd_table(&n);
+    mr_reply_int(c->reply, (long long)n);
+}
+
+void cmd_command_info(mr_call_t *c) {
+    if (c->argc == 2) {
+        cmd_command(c);
+        return;
+    }
+    mr_reply_array(c->reply, c->argc - 2);
+    for (int i = 2; i < c->argc; i++) {
+        const mr_cmd_t *cmd = lookup_fullname(c->argv[i]);
+        if (cmd)
+            reply_cmd_info(c->reply, cmd);
+        else
+            mr_reply_null(c->reply);
+    }
+}
+
+/* COMMAND DOCS value: summary, since, group and, for containers, the
+ * subcommands' docs keyed by full name. */
+static void reply_cmd_docs(mr_reply_t *r, const mr_cmd_t *cmd) {
+    long nsub = count_subcmds(cmd);
+    mr_reply_map(r, 3 + (nsub > 0));
+    mr_reply_bulk_cstr(r, "summary");
+    mr_reply_bulk_cstr(r, cmd->summary ? cmd->summary : "");
+    mr_reply_bulk_cstr(r, "since");
+    mr_reply_bulk_cstr(r, cmd->since ? cmd->since : "");
+    mr_reply_bulk_cstr(r, "group");
+    mr_reply_bulk_cstr(r, cmd->group ? cmd->group : "");
+    if (nsub > 0) {
+        mr_reply_bulk_cstr(r, "subcommands");
+        mr_reply_map(r, nsub);
+        for (const mr_cmd_t *s = cmd->subcmds; s->name; s++) {
+            mr_reply_bulk_cstr(r, s->fullname);
+            reply_cmd_docs(r, s);
+        }
+    }
+}
+
+void cmd_command_docs(mr_call_t *c) {
+    if (c->argc == 2) {
+        size_t n;
+        const mr_cmd_t *t = mr_cmd_table(&n);
+        mr_reply_map(c->reply, (long)n);
+        for (size_t i = 0; i < n; i++) {
+            mr_reply_bulk_cstr(c->reply, t[i].fullname);
+            reply_cmd_docs(c->reply, &t[i]);
+        }
+        return;
+    }
+    /* unknown names are left out, as Redis does */
+    size_t mark = mr_reply_defer(c->reply);
+    long pairs = 0;
+    for (int i = 2; i < c->argc; i++) {
+        const mr_cmd_t *cmd = lookup_fullname(c->argv[i]);
+        if (!cmd) continue;
+        mr_reply_bulk_cstr(c->reply, cmd->fullname);
+        reply_cmd_docs(c->reply, cmd);
+        pairs++;
+    }
+    mr_reply_defer_map(c->reply, mark, pairs);
+}
+
+typedef struct acl_find {
+    mr_str_t cat; /* without the '@' */
+    bool found;
+} acl_find_t;
+
+static void acl_match_word(void *ctx, const char *s, size_t n) {
+    acl_find_t *f = ctx;
+    if (n == f->cat.len + 1 && s[0] == '@' &&
+        strncasecmp(s + 1, f->cat.ptr, f->cat.len) == 0)
+        f->found = true;
+}
+
+enum { FILTER_NONE, FILTER_MODULE, FILTER_ACLCAT, FILTER_PATTERN };
+
+static bool list_filter(int kind, mr_str_t arg, const mr_cmd_t *cmd) {
+    switch (kind) {
+    case FILTER_MODULE:
+        return false; /* no command comes from a module */
+    case FILTER_ACLCAT: {
+        acl_find_t f = {arg, false};
+        acl_words(cmd->acl, acl_match_word, &f);
+        return f.found;
+    }
+    case FILTER_PATTERN:
+        return mr_glob_match(arg.ptr, arg.len, cmd->fullname,
+                             strlen(cmd->fullname), true);
+    default:
+        return true;
+    }
+}
+
+void cmd_command_list(mr_call_t *c) {
+    int kind = FILTER_NONE;
+    mr_str_t arg = {"", 0};
+    if (c->argc == 5 && mr_str_eq_ci(c->argv[2], "filterby")) {
+        arg = c->argv[4];
+        if (mr_str_eq_ci(c->argv[3], "module"))
+            kind = FILTER_MODULE;
+        else if (mr_str_eq_ci(c->argv[3], "aclcat"))
+            kind = FILTER_ACLCAT;
+        else if (mr_str_eq_ci(c->argv[3], "pattern"))
+            kind = FILTER_PATTERN;
+        else {
+            mr_reply_syntax_err(c);
+            return;
+        }
+    } else if (c->argc != 2) {
+        mr_reply_syntax_err(c);
+        return;
+    }
+    size_t n;
+    const mr_cmd_t *t = mr_cmd_table(&n);
+    size_t mark = mr_reply_defer(c->reply);
+    long count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (list_filter(kind, arg, &t[i])) {
+            mr_reply_bulk_cstr(c->reply, t[i].fullname);
+            count++;
+        }
+        if (!t[i].subcmds) continue;
+        for (const mr_cmd_t *s = t[i].subcmds; s->name; s++) {
+            if (list_filter(kind, arg, s)) {
+                mr_reply_bulk_cstr(c->reply, s->fullname);
+                count++;
+            }
+        }
+    }
+    mr_reply_defer_array(c->reply, mark, count);
+}
+
+void cmd_command_help(mr_call_t *c) {
+    static const char *const lines[] = {
+        "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "(no subcommand)",
+        "    Return details about all Redis commands.",
+        "COUNT",
+        "    Return the total number of commands in this Redis server.",
+        "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+        "    Return a list of all commands in this Redis server.",
+        "INFO [<command-name> ...]",
+        "    Return details about multiple Redis commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
+        "DOCS [<command-name> ...]",
+        "    Return documentation details about multiple Redis commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
+        "HELP",
+        "    Prints this help.",
+        NULL,
+    };
+    reply_help(c->reply, lines);
+}
+
+/* ---- CONFIG ---- */
+
+/* CONFIG GET collects first: several patterns may match one option, which
+ * Redis reports once, under the first pattern that matched it. A pattern
+ * without glob characters names the option the way the client spelled it
+ * ("CONFIG GET HZ" answers "HZ"), as Redis 7.0 does. */
+typedef struct cfg_pairs {
+    char **canon, **shown, **vals;
+    long n, cap;
+    mr_str_t pat; /* the pattern being applied */
+    bool literal; /* it has no glob characters */
+} cfg_pairs_t;
+
+static void cfg_collect(void *ctx, const char *name, const char *value) {
+    cfg_pairs_t *p = ctx;
+    for (long i = 0; i < p->n; i++)
+        if (strcasecmp(p->canon[i], name) == 0) return;
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 16;
+        p->canon = mr_xrealloc(p->canon, sizeof *p->canon * (size_t)p->cap);
+        p->shown = mr_xrealloc(p->shown, sizeof *p->shown * (size_t)p->cap);
+        p->vals = mr_xrealloc(p->vals, sizeof *p->vals * (size_t)p->cap);
+    }
+    p->canon[p->n] = mr_xstrdup(name);
+    if (p->literal) {
+        p->shown[p->n] = mr_xmalloc(p->pat.len + 1);
+        memcpy(p->shown[p->n], p->pat.ptr, p->pat.len);
+        p->shown[p->n][p->pat.len] = '\0';
+    } else {
+        p->shown[p->n] = mr_xstrdup(name);
+    }
+    p->vals[p->n] = mr_xstrdup(value);
+    p->n++;
+}
+
+void cmd_config_get(mr_call_t *c) {
+    cfg_pairs_t p = {0};
+    for (int i = 2; i < c->argc; i++) {
+        p.pat = c->argv[i];
+        p.literal = true;
+        for (size_t k = 0; k < p.pat.len; k++)
+            if (strchr("*?[\\", p.pat.ptr[k]) && p.pat.ptr[k] != '\0')
+                p.literal = false;
+        mr_config_get(c->argv[i].ptr, c->argv[i].len, cfg_collect, &p);
+    }
+    mr_reply_map(c->reply, p.n);
+    for (long i = 0; i < p.n; i++) {
+        mr_reply_bulk(c->reply, p.shown[i], strlen(p.shown[i]));
+        mr_reply_bulk_cstr(c->reply, p.vals[i]);
+        mr_free(p.canon[i]);
+        mr_free(p.shown[i]);
+        mr_free(p.vals[i]);
+    }
+    mr_free(p.canon);
+    mr_free(p.shown);
+    mr_free(p.vals);
+}
+
+void cmd_config_set(mr_call_t *c) {
+    if ((c->argc - 2) % 2 != 0) {
+        mr_reply_syntax_err(c);
+        return;
+    }
+    char err[512];
+    if (mr_config_set_many(&c->argv[2], c->argc - 2, err, sizeof err))
+        mr_reply_ok(c->reply);
+    else
+        mr_reply_err(c->reply, err);
+}
+
+void cmd_config_resetstat(mr_call_t *c) {
+    mr_stats_reset();
+    mr_reply_ok(c->reply);
+}
+
+void cmd_config_help(mr_call_t *c) {
+    static const char *const lines[] = {
+        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+        "HELP",
+        "    Prints this help.",
+        NULL,
+    };
+    reply_help(c->reply, lines);
+}
+
+/* ---- INFO ---- */
+
+/* Redis's bytesToHuman: "512B", "1017.23K", "1.61M", ... */
+static void bytes_human(char *out, size_t outlen, unsigned long long n) {
+    static const char units[] = "KMGTP";
+    unsigned long long unit = 1; /* 1024^(i+1) inside the loop */
+    if (n < 1024) {
+        snprintf(out, outlen, "%lluB", n);
+        return;
+    }
+    for (int i = 0; i < 5; i++) {
+        unit *= 1024;
+        if (n / 1024 < unit) { /* n < 1024^(i+2), without overflowing */
+            snprintf(out, outlen, "%.2f%c", (double)n / (double)unit, units[i]);
+            return;
+        }
+    }
+    snprintf(out, outlen, "%lluB", n); /* beyond petabytes: plain bytes */
+}
+
+static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+static void info_server(mr_buf_t *b) {
+    struct utsname u;
+    if (uname(&u) != 0) memset(&u, 0, sizeof u);
+    int64_t now_us = mr_ustime();
+    uint64_t up_us = mr_monotonic_us() - mr_server.start_mono_us;
+    long long up_s = (long long)(up_us / 1000000);
+    long long hz = MR_CFG(hz);
+    mr_buf_printf(b,
+                  "# Server\r\n"
+                  "redis_version:%s\r\n"
+                  "redis_mode:standalone\r\n"
+                  "os:%s %s %s\r\n"
+                  "arch_bits:%d\r\n"
+                  "monotonic_clock:POSIX clock_gettime\r\n"
+                  "multiplexing_api:io_uring\r\n"
+                  "atomicvar_api:c11-builtin\r\n"
+                  "gcc_version:%d.%d.%d\r\n"
+                  "process_id:%ld\r\n"
+                  "process_supervised:no\r\n"
+                  "run_id:%s\r\n"
+                  "tcp_port:%d\r\n"
+                  "server_time_usec:%lld\r\n"
+                  "uptime_in_seconds:%lld\r\n"
+                  "uptime_in_days:%lld\r\n"
+                  "hz:%lld\r\n"
+                  "configured_hz:%lld\r\n"
+                  "executable:%s\r\n"
+                  "config_file:%s\r\n"
+                  "io_threads_active:0\r\n",
+                  MR_VERSION, u.sysname, u.release, u.machine,
+                  (int)(sizeof(void *) * 8),
+#ifdef __GNUC__
+                  __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
+#else
+                  0, 0, 0,
+#endif
+                  (long)getpid(), mr_server.run_id, mr_server.tcp_port,
+                  (long long)now_us, up_s, up_s / 86400, hz, hz,
+                  mr_server.executable, mr_server.config_file);
+}
+
+static void info_clients(mr_buf_t *b) {
+    mr_buf_printf(b,
+                  "# Clients\r\n"
+                  "connected_clients:%llu\r\n"
+                  "cluster_connections:0\r\n"
+                  "maxclients:%lld\r\n"
+                  "blocked_clients:0\r\n"
+                  "tracking_clients:0\r\n",
+                  (unsigned long long)mr_clients_count(), MR_CFG(maxclients));
+}
+
+static void info_memory(mr_buf_t *b) {
+    size_t allocated, active, resident, mapped, retained;
+    mr_mem_stats(&allocated, &active, &resident, &mapped, &retained);
+    size_t used = allocated, rss = mr_mem_rss(), peak = mr_mem_peak();
+    if (peak < used) peak = used;
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    unsigned long long total =
+        pages > 0 && psize > 0 ? (unsigned long long)pages * (unsigned long long)psize : 0;
+    char h_used[32], h_rss[32], h_peak[32], h_total[32];
+    bytes_human(h_used, sizeof h_used, used);
+    bytes_human(h_rss, sizeof h_rss, rss);
+    bytes_human(h_peak, sizeof h_peak, peak);
+    bytes_human(h_total, sizeof h_total, total);
+    const char *alloc_name;
+#if defined(MR_HAVE_JEMALLOC) && defined(JEMALLOC_VERSION_MAJOR)
+    char je[32];
+    snprintf(je, sizeof je, "jemalloc-%d.%d.%d", JEMALLOC_VERSION_MAJOR,
+             JEMALLOC_VERSION_MINOR, JEMALLOC_VERSION_BUGFIX);
+    alloc_name = je;
+#elif defined(MR_HAVE_JEMALLOC)
+    alloc_name = "jemalloc";
+#else
+    alloc_name = "libc";
+#endif
+    mr_buf_printf(b,
+                  "# Memory\r\n"
+                  "used_memory:%zu\r\n"
+                  "used_memory_human:%s\r\n"
+                  "used_memory_rss:%zu\r\n"
+                  "used_memory_rss_human:%s\r\n"
+                  "used_memory_peak:%zu\r\n"
+                  "used_memory_peak_human:%s\r\n"
+                  "used_memory_peak_perc:%.2f%%\r\n"
+                  "allocator_allocated:%zu\r\n"
+                  "allocator_active:%zu\r\n"
+                  "allocator_resident:%zu\r\n"
+                  "total_system_memory:%llu\r\n"
+                  "total_system_memory_human:%s\r\n"
+                  "maxmemory:0\r\n"
+                  "maxmemory_human:0B\r\n"
+                  "maxmemory_policy:noeviction\r\n"
+                  "allocator_frag_ratio:%.2f\r\n"
+                  "allocator_frag_bytes:%lld\r\n"
+                  "allocator_rss_ratio:%.2f\r\n"
+                  "allocator_rss_bytes:%lld\r\n"
+                  "rss_overhead_ratio:%.2f\r\n"
+                  "rss_overhead_bytes:%lld\r\n"
+                  "mem_fragmentation_ratio:%.2f\r\n"
+                  "mem_fragmentation_bytes:%lld\r\n"
+                  "mem_allocator:%s\r\n",
+                  used, h_used, rss, h_rss, peak, h_peak,
+                  ratio((double)used * 100, (double)peak), allocated, active,
+                  resident, total, h_total, ratio((double)active, (double)allocated),
+                  (long long)active - (long long)allocated,
+                  ratio((double)resident, (double)active),
+                  (long long)resident - (long long)active,
+                  ratio((double)rss, (double)resident),
+                  (long long)rss - (long long)resident,
+                  ratio((double)rss, (double)used),
+                  (long long)rss - (long long)used, alloc_name);
+}
+
+static void info_persistence(mr_buf_t *b) {
+    bool aof = mr_config.appendonly && strcmp(mr_config.appendonly, "yes") == 0;
+    mr_buf_printf(b,
+                  "# Persistence\r\n"
+                  "loading:0\r\n"
+                  "async_loading:0\r\n"
+                  "rdb_bgsave_in_progress:0\r\n"
+                  "aof_enabled:%d\r\n"
+                  "aof_rewrite_in_progress:0\r\n"
+                  "aof_rewrite_scheduled:0\r\n",
+                  aof ? 1 : 0);
+}
+
+#define STAT(s, f) ((unsigned long long)atomic_load_explicit(&(s).f, memory_order_relaxed))
+
+static void info_stats(mr_buf_t *b) {
+    mr_stats_t s;
+    mr_stats_sum(&s);
+    mr_buf_printf(b,
+                  "# Stats\r\n"
+                  "total_connections_received:%llu\r\n"
+                  "total_commands_processed:%llu\r\n"
+                  "instantaneous_ops_per_sec:%lld\r\n"
+                  "total_net_input_bytes:%llu\r\n"
+                  "total_net_output_bytes:%llu\r\n"
+                  "instantaneous_input_kbps:%.2f\r\n"
+                  "instantaneous_output_kbps:%.2f\r\n"
+                  "rejected_connections:%llu\r\n"
+                  "expired_keys:%llu\r\n"
+                  "evicted_keys:0\r\n"
+                  "evicted_clients:0\r\n"
+                  "keyspace_hits:%llu\r\n"
+                  "keyspace_misses:%llu\r\n"
+                  "pubsub_channels:0\r\n"
+                  "pubsub_patterns:0\r\n"
+                  "unexpected_error_replies:%llu\r\n"
+                  "total_error_replies:%llu\r\n",
+                  STAT(s, connections), STAT(s, commands),
+                  (long long)(mr_server_inst_ops() + 0.5),
+                  STAT(s, net_input_bytes), STAT(s, net_output_bytes),
+                  mr_server_inst_input_kbps(), mr_server_inst_output_kbps(),
+                  STAT(s, rejected_conns), STAT(s, expired_keys),
+                  STAT(s, keyspace_hits), STAT(s, keyspace_misses),
+                  STAT(s, unexpected_errors), STAT(s, error_replies));
+}
+
+static void info_replication(mr_buf_t *b) {
+    mr_buf_append_cstr(b, "# Replication\r\n"
+                          "role:master\r\n"
+                          "connected_slaves:0\r\n");
+}
+
+static void info_cpu(mr_buf_t *b) {
+    struct rusage self, children;
+    if (getrusage(RUSAGE_SELF, &self) != 0) memset(&self, 0, sizeof self);
+    if (getrusage(RUSAGE_CHILDREN, &children) != 0)
+        memset(&children, 0, sizeof children);
+    mr_buf_printf(b,
+                  "# CPU\r\n"
+                  "used_cpu_sys:%ld.%06ld\r\n"
+                  "used_cpu_user:%ld.%06ld\r\n"
+                  "used_cpu_sys_children:%ld.%06ld\r\n"
+                  "used_cpu_user_children:%ld.%06ld\r\n",
+                  (long)self.ru_stime.tv_sec, (long)self.ru_stime.tv_usec,
+                  (long)self.ru_utime.tv_sec, (long)self.ru_utime.tv_usec,
+                  (long)children.ru_stime.tv_sec, (long)children.ru_stime.tv_usec,
+                  (long)children.ru_utime.tv_sec, (long)children.ru_utime.tv_usec);
+}
+
+static void info_modules(mr_buf_t *b) {
+    mr_buf_append_cstr(b, "# Modules\r\n"); /* none are loaded */
+}
+
+static void info_cluster(mr_buf_t *b) {
+    mr_buf_append_cstr(b, "# Cluster\r\ncluster_enabled:0\r\n");
+}
+
+static void info_keyspace(mr_buf_t *b) {
+    mr_buf_append_cstr(b, "# Keyspace\r\n");
+    int ndbs = mr_store_ndbs();
+    for (int db = 0; db < ndbs; db++) {
+        size_t keys = mr_db_size(db);
+        if (keys == 0) continue;
+        /* avg_ttl: Redis estimates it by sampling; 0 is what it reports
+         * before it has a sample, and what we always report */
+        mr_buf_printf(b, "db%d:keys=%zu,expires=%zu,avg_ttl=0\r\n", db, keys,
+                      mr_db_expires_count(db));
+    }
+}
+
+/* In output order. Every section here is part of "default"; Redis's
+ * commandstats, errorstats and latencystats are not kept, and a request
+ * for them (or any unknown name) adds nothing. */
+static const struct {
+    const char *name;
+    void (*fn)(mr_buf_t *b);
+} sections[] = {
+    {"server", info_server},
+    {"clients", info_clients},
+    {"memory", info_memory},
+    {"persistence", info_persistence},
+    {"stats", info_stats},
+    {"replication", info_replication},
+    {"cpu", info_cpu},
+    {"modules", info_modules},
+    {"cluster", info_cluster},
+    {"keyspace", info_keyspace},
+};
+#define NSECTIONS (sizeof sections / sizeof sections[0])
+
+void cmd_info(mr_call_t *c) {
+    bool want[NSECTIONS] = {0};
+    bool all = c->argc == 1;
+    for (int i = 1; i < c->argc; i++) {
+        if (mr_str_eq_ci(c->argv[i], "default") ||
+            mr_str_eq_ci(c->argv[i], "all") ||
+            mr_str_eq_ci(c->argv[i], "everything")) {
+            all = true;
+            continue;
+        }
+        for (size_t k = 0; k < NSECTIONS; k++)
+            if (mr_str_eq_ci(c->argv[i], sections[k].name)) want[k] = true;
+    }
+    mr_buf_t out = {0};
+    bool first = true;
+    for (size_t k = 0; k < NSECTIONS; k++) {
+        if (!all && !want[k]) continue;
+        if (!first) mr_buf_append(&out, "\r\n", 2);
+        sections[k].fn(&out);
+        first = false;
+    }
+    /* RESP3 clients get a verbatim "txt" string, as from Redis 7.0 */
+    mr_reply_verbatim(c->reply, out.data ? out.data : "", out.len, "txt");
+    mr_buf_free(&out);
+}
+
+/* ---- TIME, SHUTDOWN ---- */
+
+void cmd_time(mr_call_t *c) {
+    int64_t us = mr_ustime();
+    mr_reply_array(c->reply, 2);
+    mr_reply_bulk_ll(c->reply, us / 1000000);
+    mr_reply_bulk_ll(c->reply, us % 1000000);
+}
+
+void cmd_shutdown(mr_call_t *c) {
+    bool save = false, nosave = false, abort_ = false, other = false;
+    for (int i = 1; i < c->argc; i++) {
+        if (mr_str_eq_ci(c->argv[i], "nosave")) {
+            nosave = true;
+        } else if (mr_str_eq_ci(c->argv[i], "save")) {
+            save = true;
+        } else if (mr_str_eq_ci(c->argv[i], "now") ||
+                   mr_str_eq_ci(c->argv[i], "force")) {
+            other = true;
+        } else if (mr_str_eq_ci(c->argv[i], "abort")) {
+            abort_ = true;
+        } else {
+            mr_reply_syntax_err(c);
+            return;
+        }
+    }
+    if ((save && nosave) || (abort_ && (save || nosave || other))) {
+        mr_reply_syntax_err(c);
+        return;
+    }
+    if (abort_) {
+        /* shutdown never waits (no replicas to catch up), so none can be
+         * pending when ABORT arrives */
+        mr_reply_err(c->reply, "ERR No shutdown in progress.");
+        return;
+    }
+    /* SAVE and NOSAVE change nothing: there are no snapshots, and the
+     * server's stop sequence flushes the AOF when one is enabled. As in
+     * Redis, a successful SHUTDOWN closes the connection without a reply. */
+    mr_server_request_shutdown();
+    if (c->conn) mr_conn_close_after_reply(c->conn);
+}
