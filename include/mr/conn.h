@@ -26,7 +26,10 @@ const char *mr_conn_name(const mr_conn_t *c);
 void mr_conn_set_name(mr_conn_t *c, const char *name, size_t len);
 /* QUIT: the reply already written is sent, then the connection closes. */
 void mr_conn_close_after_reply(mr_conn_t *c);
-/* CLIENT NO-EVICT / NO-TOUCH style flags are not kept yet. */
+/* Records the command being run, for CLIENT LIST's cmd= (dispatch calls it
+ * before the handler, so a client listing itself shows client|list). */
+struct mr_cmd;
+void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd);
 
 /* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */
 void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out);

@@ -104,11 +104,11 @@ static mr_cmd_t table[] = {
 
     /* connection */
     {"ping",        cmd_ping,        -1, F,       0,  0, 0, "connection", "Returns the server's liveliness response.", "1.0.0", "@fast @connection"},
-    {"echo",        cmd_echo,         2, F,       0,  0, 0, "connection", "Returns the given string.", "1.0.0", "@fast @connection"},
-    {"quit",        cmd_quit,        -1, N|L|S|NA|MR_CMD_ALLOW_BUSY, 0, 0, 0, "connection", "Closes the connection.", "1.0.0", "@fast @connection"},
+    {"echo",        cmd_echo,         2, F|L|S,       0,  0, 0, "connection", "Returns the given string.", "1.0.0", "@fast @connection"},
+    {"quit",        cmd_quit,        -1, F|N|L|S|NA|MR_CMD_ALLOW_BUSY, 0, 0, 0, "connection", "Closes the connection.", "1.0.0", "@fast @connection"},
     {"select",      cmd_select,       2, L|S|F,   0,  0, 0, "connection", "Changes the selected database.", "1.0.0", "@fast @connection"},
-    {"hello",       cmd_hello,       -1, N|L|S|F|NA, 0, 0, 0, "connection", "Handshakes with the Redis server.", "6.0.0", "@fast @connection"},
-    {"reset",       cmd_reset,        1, N|L|S|F|NA, 0, 0, 0, "connection", "Resets the connection.", "6.2.0", "@fast @connection"},
+    {"hello",       cmd_hello,       -1, N|L|S|F|NA|MR_CMD_ALLOW_BUSY, 0, 0, 0, "connection", "Handshakes with the Redis server.", "6.0.0", "@fast @connection"},
+    {"reset",       cmd_reset,        1, N|L|S|F|NA|MR_CMD_ALLOW_BUSY, 0, 0, 0, "connection", "Resets the connection.", "6.2.0", "@fast @connection"},
     {"client",      NULL,            -2, 0,       0,  0, 0, "connection", "A container for client connection commands.", "2.4.0", "@slow", client_subcmds},
 
     /* server */
@@ -116,7 +116,7 @@ static mr_cmd_t table[] = {
     {"config",      NULL,            -2, 0,       0,  0, 0, "server", "A container for server configuration commands.", "2.0.0", "@slow", config_subcmds},
     {"info",        cmd_info,        -1, L|S,     0,  0, 0, "server", "Returns information and statistics about the server.", "1.0.0", "@slow @dangerous"},
     {"time",        cmd_time,         1, L|S|F,   0,  0, 0, "server", "Returns the server time.", "2.6.0", "@fast"},
-    {"shutdown",    cmd_shutdown,    -1, A|N|L|S, 0,  0, 0, "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0", "@admin @slow @dangerous"},
+    {"shutdown",    cmd_shutdown,    -1, A|N|L|S|MR_CMD_ALLOW_BUSY, 0,  0, 0, "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0", "@admin @slow @dangerous"},
 };
 /* clang-format on */
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mr/cmd.h"
+#include "mr/conn.h"
 #include "mr/stats.h"
 #include "mr/store.h"
 
@@ -99,6 +100,7 @@ void mr_dispatch(mr_call_t *call) {
     if (cmd) {
         /* As in Redis, rejected commands are errors, not processed commands */
         MR_STAT_INC(commands);
+        if (call->conn) mr_conn_set_cmd(call->conn, cmd);
         uint32_t stack[STACK_SHARDS], *ids;
         int n = key_shards(call, stack, &ids);
         mr_store_lock_many(ids, n);

@@ -100,8 +100,6 @@ static void execute(mr_conn_t *c, int64_t now_ms) {
         .now_ms = now_ms,
     };
     mr_dispatch(&call);
-    if (call.cmd)
-        atomic_store_explicit(&c->last_cmd, call.cmd, memory_order_relaxed);
     if (atomic_load_explicit(&c->kill_requested, memory_order_relaxed))
         c->close_after_reply = true; /* CLIENT KILL of itself */
 }
@@ -168,19 +166,13 @@ void mr_conn_on_data(mr_conn_t *c, const char *data, size_t n) {
 }
 
 void mr_conn_flush(mr_conn_t *c) {
-    if (c->closing) {
-        mr_conn_reap(c);
-        return;
-    }
-    if (c->send_inflight) return;
+    /* never frees c: callers reap once they are done with it */
+    if (c->closing || c->send_inflight) return;
     if (c->sent == c->sending.len) {
         c->sending.len = c->sent = 0;
         shrink(&c->sending);
         if (c->out.len == 0) {
-            if (c->close_after_reply) {
-                mr_conn_close(c);
-                mr_conn_reap(c);
-            }
+            if (c->close_after_reply) mr_conn_close(c);
             return;
         }
         mr_buf_t t = c->sending; /* swap: `out` keeps taking replies */
@@ -276,6 +268,9 @@ void mr_conn_set_name(mr_conn_t *c, const char *name, size_t len) {
     mr_free(old);
 }
 void mr_conn_close_after_reply(mr_conn_t *c) { c->close_after_reply = true; }
+void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd) {
+    atomic_store_explicit(&c->last_cmd, cmd, memory_order_relaxed);
+}
 
 /* The CLIENT LIST line. Buffer sizes are only known to the owning thread;
  * other threads report them as 0 rather than race with it. Caller holds

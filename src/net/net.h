@@ -111,8 +111,10 @@ void mr_worker_arm_recv(mr_worker_t *w, mr_conn_t *c);
 mr_conn_t *mr_conn_new(mr_worker_t *w, int fd, bool is_unix);
 /* Feeds received bytes: parses and executes every complete request. */
 void mr_conn_on_data(mr_conn_t *c, const char *data, size_t n);
-/* Starts a send if output is waiting and none is in flight. */
+/* Starts a send if output is waiting and none is in flight; begins the
+ * close of a close-after-reply connection once all is sent. Never frees c. */
 void mr_conn_flush(mr_conn_t *c);
+/* Never frees c; the caller reaps. */
 void mr_conn_on_sent(mr_conn_t *c, int res);
 void mr_conn_on_recv_end(mr_conn_t *c); /* multishot recv stopped */
 /* Begins closing: no more reads; freed once no op is in flight. */

@@ -147,6 +147,7 @@ static void flush_all(mr_worker_t *w) {
         mr_conn_t *next = c->flush_next;
         c->flush_queued = false;
         mr_conn_flush(c);
+        mr_conn_reap(c);
         c = next;
     }
 }
