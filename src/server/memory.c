@@ -1,6 +1,7 @@
 /* Memory figures for INFO memory, from jemalloc's statistics when it is
- * linked (release builds) and from glibc's mallinfo2 otherwise (sanitizer
- * builds, where ASan owns malloc). Called by INFO, never per command. */
+ * linked (release builds), from the sanitizer's allocator in sanitizer
+ * builds and from glibc's mallinfo2 otherwise. Called by INFO, never per
+ * command. */
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,12 @@
 
 #ifdef MR_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
+#elif defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+/* The sanitizer owns malloc, and glibc's mallinfo2 then sees nothing. GCC
+ * ships no header for the sanitizer allocator interface: declared here. */
+size_t __sanitizer_get_current_allocated_bytes(void);
+size_t __sanitizer_get_heap_size(void);
+#define MR_SANITIZER_MALLOC 1
 #else
 #include <malloc.h>
 #endif
@@ -47,6 +54,12 @@ void mr_mem_stats(size_t *allocated, size_t *active, size_t *resident,
     *resident = je_stat("stats.resident");
     *mapped = je_stat("stats.mapped");
     *retained = je_stat("stats.retained");
+#elif defined(MR_SANITIZER_MALLOC)
+    *allocated = __sanitizer_get_current_allocated_bytes();
+    *active = *allocated;
+    *resident = __sanitizer_get_heap_size();
+    *mapped = *resident;
+    *retained = 0;
 #else
     struct mallinfo2 mi = mallinfo2();
     *allocated = mi.uordblks + mi.hblkhd;
