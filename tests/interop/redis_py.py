@@ -678,6 +678,9 @@ def main():
     finally:
         if proc is not None:
             stop_server(proc)
+        if FAILS:  # the server's own account (sanitizer reports, errors)
+            with open(os.path.join(workdir, "server.log"), "rb") as f:
+                sys.stdout.write(f.read()[-20000:].decode(errors="replace"))
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"redis_py.py: {PASSES} passed, {FAILS} failed")
     return 1 if FAILS else 0
