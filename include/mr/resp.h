@@ -10,6 +10,7 @@
 #ifndef MR_RESP_H
 #define MR_RESP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,7 @@ typedef struct mr_parser {
     long long nargs;   /* multibulk element count */
     int done_args;     /* elements completed so far */
     size_t pos;        /* scan offset from the request start */
+    bool inline_nul;   /* inline: a NUL byte came before any newline */
     size_t *offs;      /* element offsets (multibulk), parallel to lens */
     size_t *lens;
     int cap;

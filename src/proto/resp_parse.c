@@ -78,6 +78,7 @@ static void start_request(mr_parser_t *p)
     p->nargs = -1;
     p->done_args = 0;
     p->pos = 0;
+    p->inline_nul = false;
     p->need = 0;
     p->err = NULL;
     if (p->cap > KEEP_CAP) {
@@ -111,6 +112,7 @@ static mr_parse_status_t fail(mr_parser_t *p, const char *err)
     p->nargs = -1;
     p->done_args = 0;
     p->pos = 0;
+    p->inline_nul = false;
     p->need = 0;
     return MR_PARSE_ERROR;
 }
@@ -256,8 +258,19 @@ err:
 static mr_parse_status_t parse_inline(mr_parser_t *p, const char *buf,
                                       size_t len, size_t *consumed)
 {
-    const char *nl = p->pos < len ? memchr(buf + p->pos, '\n', len - p->pos)
-                                  : NULL;
+    const char *nl = NULL;
+    if (!p->inline_nul && p->pos < len) {
+        /* Redis finds the newline with strchr, which stops at a NUL byte:
+         * a NUL before the newline hides it for good, and the line can
+         * only grow until it is too big. Same here, for the same replies. */
+        const char *from = buf + p->pos;
+        nl = memchr(from, '\n', len - p->pos);
+        size_t upto = nl ? (size_t)(nl - from) : len - p->pos;
+        if (memchr(from, '\0', upto)) {
+            p->inline_nul = true;
+            nl = NULL;
+        }
+    }
     if (!nl) {
         if (len > MR_MAX_INLINE)
             return fail(p, MR_ERR_PROTO_INLINE_TOO_BIG);

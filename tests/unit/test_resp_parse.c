@@ -407,6 +407,28 @@ Test(resp_parse, line_limits)
     free(s);
 }
 
+Test(resp_parse, inline_nul_hides_newline_like_redis)
+{
+    /* Redis finds an inline newline with strchr, which stops at a NUL: the
+     * request then waits for more bytes, and fails once it passes 64KB */
+    char *t = run_whole(LIT("GET a\0b\r\nPING\r\n"));
+    cr_assert_str_eq(t, "R15");
+    free(t);
+    check_all_splits(LIT("PING\r\nGET a\0b\r\nPING\r\n"), "1[PING]R15");
+    /* a NUL after the newline belongs to the next request */
+    check_all_splits(LIT("PING\n\0\n"), "1[PING]R2");
+    char *s = repeat('a', MR_MAX_INLINE + 1, "");
+    s[3] = '\0';
+    s[10] = '\n';
+    expect_error(s, MR_MAX_INLINE + 1, MR_ERR_PROTO_INLINE_TOO_BIG);
+    /* the NUL and the newline in different reads */
+    size_t cut = 5;
+    t = run_cuts(s, MR_MAX_INLINE + 1, &cut, 1, MR_DEFAULT_MAX_BULK);
+    cr_assert_str_eq(t, "E<" MR_ERR_PROTO_INLINE_TOO_BIG ">");
+    free(t);
+    free(s);
+}
+
 Test(resp_parse, unbalanced_quotes)
 {
     expect_error(LIT("GET \"a\r\n"), MR_ERR_PROTO_QUOTES);
