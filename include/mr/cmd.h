@@ -26,10 +26,67 @@ enum {
     MR_CMD_NO_AUTH = 1u << 10,
     MR_CMD_SENTINEL = 1u << 11,
     MR_CMD_ALLOW_BUSY = 1u << 12,
+    MR_CMD_NO_MULTI = 1u << 13,
     /* not a Redis flag: the keys in first/last/step are not locked by
      * dispatch (whole-keyspace commands lock shard by shard themselves) */
     MR_CMD_NOLOCK = 1u << 20,
 };
+
+/* Key-spec flags (COMMAND INFO key_specs), in the order Redis prints them. */
+enum {
+    MR_KS_RO = 1u << 0,
+    MR_KS_RW = 1u << 1,
+    MR_KS_OW = 1u << 2,
+    MR_KS_RM = 1u << 3,
+    MR_KS_ACCESS = 1u << 4,
+    MR_KS_UPDATE = 1u << 5,
+    MR_KS_INSERT = 1u << 6,
+    MR_KS_DELETE = 1u << 7,
+    MR_KS_NOT_KEY = 1u << 8,
+    MR_KS_INCOMPLETE = 1u << 9,
+    MR_KS_VARIABLE_FLAGS = 1u << 10,
+};
+
+/* One key specification: begin_search by index, find_keys by range (the
+ * only shapes the registered commands need). Arrays of them end with an
+ * entry whose flags are 0. */
+typedef struct mr_key_spec {
+    uint32_t flags;
+    int index;                 /* begin_search: argv index of the first key */
+    int lastkey, keystep, limit; /* find_keys range, relative to index */
+    const char *notes;         /* NULL: no "notes" field */
+} mr_key_spec_t;
+
+/* COMMAND DOCS argument types ("string", "integer", ..., "block"). */
+typedef enum mr_arg_type {
+    MR_ARG_STRING,
+    MR_ARG_INTEGER,
+    MR_ARG_DOUBLE,
+    MR_ARG_KEY,
+    MR_ARG_PATTERN,
+    MR_ARG_UNIX_TIME,
+    MR_ARG_PURE_TOKEN,
+    MR_ARG_ONEOF,
+    MR_ARG_BLOCK,
+} mr_arg_type_t;
+
+enum {
+    MR_ARG_OPTIONAL = 1u << 0,
+    MR_ARG_MULTIPLE = 1u << 1,
+    MR_ARG_MULTIPLE_TOKEN = 1u << 2,
+};
+
+/* One COMMAND DOCS argument; arrays of them end with {NULL}. */
+typedef struct mr_cmd_arg {
+    const char *name;
+    mr_arg_type_t type;
+    int key_spec_index; /* printed for MR_ARG_KEY only */
+    const char *token;  /* NULL: none */
+    const char *since;  /* NULL: none */
+    uint32_t flags;     /* MR_ARG_* */
+    const struct mr_cmd_arg *args; /* oneof/block members */
+    const char *deprecated_since;
+} mr_cmd_arg_t;
 
 typedef struct mr_call mr_call_t;
 typedef void (*mr_cmd_fn)(mr_call_t *call);
@@ -47,6 +104,15 @@ typedef struct mr_cmd {
     const struct mr_cmd *subcmds; /* containers: rows ending in {NULL} */
     const struct mr_cmd *parent;  /* set at start-up for subcommands */
     char fullname[48];            /* "client|setname"; set at start-up */
+    /* COMMAND INFO / DOCS data beyond the positional fields above; rows set
+     * them with designated initializers, NULL means absent. */
+    const char *tips;                /* space-separated, e.g. "nondeterministic_output" */
+    const mr_key_spec_t *key_specs;  /* ends with flags == 0 */
+    const char *complexity;
+    const char *deprecated_since;    /* set: doc_flags "deprecated" */
+    const char *replaced_by;
+    const char *const *history;      /* version, text, version, text, ..., NULL */
+    const mr_cmd_arg_t *args;        /* ends with {NULL} */
 } mr_cmd_t;
 
 /* What a handler sees. The handler reads argv, writes `reply`, and counts

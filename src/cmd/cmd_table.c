@@ -1,7 +1,14 @@
 /* The command table: one row per command, the only place a command exists.
- * Dispatch, COMMAND (COUNT/INFO/DOCS/LIST) and statistics read it. Rows
- * follow Redis 7's arity, flags and key positions so clients that inspect
- * COMMAND see what they expect. */
+ * Dispatch, COMMAND (COUNT/INFO/DOCS/LIST) and statistics read it. Every
+ * row states what redis-server 7.0.15 reports for the command (arity,
+ * flags, key positions, ACL categories, tips, key specs, and the DOCS
+ * summary, complexity, history and arguments), written from that server's
+ * COMMAND INFO / COMMAND DOCS replies, so clients that inspect COMMAND see
+ * what they expect; tests/interop/command_info.sh compares them.
+ * Row layout: name, handler, arity, flags, first, last, step, group,
+ * summary, since, ACL categories[, subcommands], then on the next line the
+ * designated fields (tips, key_specs, complexity, history, args, ...).
+ * Argument rows: {name, type, key_spec_index, token, since, flags, members}. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,105 +26,808 @@
 #define L MR_CMD_LOADING
 #define S MR_CMD_STALE
 #define NA MR_CMD_NO_AUTH
+#define B MR_CMD_ALLOW_BUSY
+#define NM MR_CMD_NO_MULTI
 #define NL MR_CMD_NOLOCK
 
+/* key-spec flags */
+#define RO MR_KS_RO
+#define RW MR_KS_RW
+#define OW MR_KS_OW
+#define RM MR_KS_RM
+#define ACC MR_KS_ACCESS
+#define UPD MR_KS_UPDATE
+#define INS MR_KS_INSERT
+#define DELK MR_KS_DELETE
+#define VARF MR_KS_VARIABLE_FLAGS
+/* {flags, begin index, lastkey, keystep, limit[, notes]}, ... */
+#define KEY_SPECS(...) ((const mr_key_spec_t[]){__VA_ARGS__, {0}})
+
+/* argument types and flags */
+#define STR MR_ARG_STRING
+#define INT MR_ARG_INTEGER
+#define DBL MR_ARG_DOUBLE
+#define KEY MR_ARG_KEY
+#define PAT MR_ARG_PATTERN
+#define UT MR_ARG_UNIX_TIME
+#define TOK MR_ARG_PURE_TOKEN
+#define ONEOF MR_ARG_ONEOF
+#define BLOCK MR_ARG_BLOCK
+#define OPT MR_ARG_OPTIONAL
+#define MUL MR_ARG_MULTIPLE
+#define MULT MR_ARG_MULTIPLE_TOKEN
+
 /* clang-format off */
+/* ---- COMMAND DOCS arguments and history, by command ---- */
+
+static const mr_cmd_arg_t args_client_setname[] = {
+    {"connection-name", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const char *const hist_client_list[] = {
+    "2.8.12", "Added unique client `id` field.",
+    "5.0.0", "Added optional `TYPE` filter.",
+    "6.0.0", "Added `user` field.",
+    "6.2.0", "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.",
+    "7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields.",
+    "7.0.3", "Added `ssub` field.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_client_list_0[] = {
+    {"normal", TOK, 0, "NORMAL", NULL, 0, NULL},
+    {"master", TOK, 0, "MASTER", NULL, 0, NULL},
+    {"replica", TOK, 0, "REPLICA", NULL, 0, NULL},
+    {"pubsub", TOK, 0, "PUBSUB", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_list_1[] = {
+    {"client-id", INT, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_list[] = {
+    {"normal_master_replica_pubsub", ONEOF, 0, "TYPE", "5.0.0", OPT, args_client_list_0},
+    {"id", BLOCK, 0, "ID", "6.2.0", OPT, args_client_list_1},
+    {NULL},
+};
+
+static const char *const hist_client_kill[] = {
+    "2.8.12", "Added new filter format.",
+    "2.8.12", "`ID` option.",
+    "3.2.0", "Added `master` type in for `TYPE` option.",
+    "5.0.0", "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.",
+    "6.2.0", "`LADDR` option.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_client_kill_0_1_1[] = {
+    {"normal", TOK, 0, "NORMAL", NULL, 0, NULL},
+    {"master", TOK, 0, "MASTER", "3.2.0", 0, NULL},
+    {"slave", TOK, 0, "SLAVE", NULL, 0, NULL},
+    {"replica", TOK, 0, "REPLICA", "5.0.0", 0, NULL},
+    {"pubsub", TOK, 0, "PUBSUB", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_kill_0_1[] = {
+    {"client-id", INT, 0, "ID", "2.8.12", OPT, NULL},
+    {"normal_master_slave_pubsub", ONEOF, 0, "TYPE", "2.8.12", OPT, args_client_kill_0_1_1},
+    {"username", STR, 0, "USER", NULL, OPT, NULL},
+    {"ip:port", STR, 0, "ADDR", NULL, OPT, NULL},
+    {"ip:port", STR, 0, "LADDR", "6.2.0", OPT, NULL},
+    {"yes/no", STR, 0, "SKIPME", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_kill_0[] = {
+    {"ip:port", STR, 0, NULL, NULL, 0, NULL, .deprecated_since = "2.8.12"},
+    {"new-format", ONEOF, 0, NULL, NULL, MUL, args_client_kill_0_1},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_kill[] = {
+    {"filter", ONEOF, 0, NULL, NULL, 0, args_client_kill_0},
+    {NULL},
+};
+
+static const char *const hist_command_info[] = {
+    "7.0.0", "Allowed to be called with no argument to get info on all commands.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_command_info[] = {
+    {"command-name", STR, 0, NULL, NULL, OPT|MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_command_docs[] = {
+    {"command-name", STR, 0, NULL, NULL, OPT|MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_command_list_0[] = {
+    {"module-name", STR, 0, "MODULE", NULL, 0, NULL},
+    {"category", STR, 0, "ACLCAT", NULL, 0, NULL},
+    {"pattern", PAT, 0, "PATTERN", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_command_list[] = {
+    {"filterby", ONEOF, 0, "FILTERBY", NULL, OPT, args_command_list_0},
+    {NULL},
+};
+
+static const char *const hist_config_get[] = {
+    "7.0.0", "Added the ability to pass multiple pattern parameters in one call",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_config_get_0[] = {
+    {"parameter", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_config_get[] = {
+    {"parameter", BLOCK, 0, NULL, NULL, MUL, args_config_get_0},
+    {NULL},
+};
+
+static const char *const hist_config_set[] = {
+    "7.0.0", "Added the ability to set multiple parameters in one call.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_config_set_0[] = {
+    {"parameter", STR, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_config_set[] = {
+    {"parameter_value", BLOCK, 0, NULL, NULL, MUL, args_config_set_0},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_get[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const char *const hist_set[] = {
+    "2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options.",
+    "6.0.0", "Added the `KEEPTTL` option.",
+    "6.2.0", "Added the `GET`, `EXAT` and `PXAT` option.",
+    "7.0.0", "Allowed the `NX` and `GET` options to be used together.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_set_2[] = {
+    {"nx", TOK, 0, "NX", NULL, 0, NULL},
+    {"xx", TOK, 0, "XX", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_set_4[] = {
+    {"seconds", INT, 0, "EX", "2.6.12", 0, NULL},
+    {"milliseconds", INT, 0, "PX", "2.6.12", 0, NULL},
+    {"unix-time-seconds", UT, 0, "EXAT", "6.2.0", 0, NULL},
+    {"unix-time-milliseconds", UT, 0, "PXAT", "6.2.0", 0, NULL},
+    {"keepttl", TOK, 0, "KEEPTTL", "6.0.0", 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_set[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {"condition", ONEOF, 0, NULL, "2.6.12", OPT, args_set_2},
+    {"get", TOK, 0, "GET", "6.2.0", OPT, NULL},
+    {"expiration", ONEOF, 0, NULL, NULL, OPT, args_set_4},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_setnx[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_setex[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"seconds", INT, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_psetex[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"milliseconds", INT, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_getset[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_getdel[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_getex_1[] = {
+    {"seconds", INT, 0, "EX", NULL, 0, NULL},
+    {"milliseconds", INT, 0, "PX", NULL, 0, NULL},
+    {"unix-time-seconds", UT, 0, "EXAT", NULL, 0, NULL},
+    {"unix-time-milliseconds", UT, 0, "PXAT", NULL, 0, NULL},
+    {"persist", TOK, 0, "PERSIST", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_getex[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"expiration", ONEOF, 0, NULL, NULL, OPT, args_getex_1},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_mget[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_mset_0[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_mset[] = {
+    {"key_value", BLOCK, 0, NULL, NULL, MUL, args_mset_0},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_msetnx_0[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_msetnx[] = {
+    {"key_value", BLOCK, 0, NULL, NULL, MUL, args_msetnx_0},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_append[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_strlen[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_incr[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_decr[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_incrby[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"increment", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_decrby[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"decrement", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_incrbyfloat[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"increment", DBL, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_getrange[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"start", INT, 0, NULL, NULL, 0, NULL},
+    {"end", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_substr[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"start", INT, 0, NULL, NULL, 0, NULL},
+    {"end", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_setrange[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"offset", INT, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_del[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_unlink[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const char *const hist_exists[] = {
+    "3.0.3", "Accepts multiple `key` arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_exists[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_type[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_rename[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"newkey", KEY, 1, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const char *const hist_renamenx[] = {
+    "3.2.0", "The command no longer returns an error when source and destination names are the same.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_renamenx[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"newkey", KEY, 1, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_keys[] = {
+    {"pattern", PAT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const char *const hist_scan[] = {
+    "6.0.0", "Added the `TYPE` subcommand.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_scan[] = {
+    {"cursor", INT, 0, NULL, NULL, 0, NULL},
+    {"pattern", PAT, 0, "MATCH", NULL, OPT, NULL},
+    {"count", INT, 0, "COUNT", NULL, OPT, NULL},
+    {"type", STR, 0, "TYPE", "6.0.0", OPT, NULL},
+    {NULL},
+};
+
+static const char *const hist_flushdb[] = {
+    "4.0.0", "Added the `ASYNC` flushing mode modifier.",
+    "6.2.0", "Added the `SYNC` flushing mode modifier.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_flushdb_0[] = {
+    {"async", TOK, 0, "ASYNC", "4.0.0", 0, NULL},
+    {"sync", TOK, 0, "SYNC", "6.2.0", 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_flushdb[] = {
+    {"async", ONEOF, 0, NULL, NULL, OPT, args_flushdb_0},
+    {NULL},
+};
+
+static const char *const hist_flushall[] = {
+    "4.0.0", "Added the `ASYNC` flushing mode modifier.",
+    "6.2.0", "Added the `SYNC` flushing mode modifier.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_flushall_0[] = {
+    {"async", TOK, 0, "ASYNC", "4.0.0", 0, NULL},
+    {"sync", TOK, 0, "SYNC", "6.2.0", 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_flushall[] = {
+    {"async", ONEOF, 0, NULL, NULL, OPT, args_flushall_0},
+    {NULL},
+};
+
+static const char *const hist_expire[] = {
+    "7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_expire_2[] = {
+    {"nx", TOK, 0, "NX", NULL, 0, NULL},
+    {"xx", TOK, 0, "XX", NULL, 0, NULL},
+    {"gt", TOK, 0, "GT", NULL, 0, NULL},
+    {"lt", TOK, 0, "LT", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_expire[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"seconds", INT, 0, NULL, NULL, 0, NULL},
+    {"condition", ONEOF, 0, NULL, "7.0.0", OPT, args_expire_2},
+    {NULL},
+};
+
+static const char *const hist_pexpire[] = {
+    "7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_pexpire_2[] = {
+    {"nx", TOK, 0, "NX", NULL, 0, NULL},
+    {"xx", TOK, 0, "XX", NULL, 0, NULL},
+    {"gt", TOK, 0, "GT", NULL, 0, NULL},
+    {"lt", TOK, 0, "LT", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_pexpire[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"milliseconds", INT, 0, NULL, NULL, 0, NULL},
+    {"condition", ONEOF, 0, NULL, "7.0.0", OPT, args_pexpire_2},
+    {NULL},
+};
+
+static const char *const hist_expireat[] = {
+    "7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_expireat_2[] = {
+    {"nx", TOK, 0, "NX", NULL, 0, NULL},
+    {"xx", TOK, 0, "XX", NULL, 0, NULL},
+    {"gt", TOK, 0, "GT", NULL, 0, NULL},
+    {"lt", TOK, 0, "LT", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_expireat[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"unix-time-seconds", UT, 0, NULL, NULL, 0, NULL},
+    {"condition", ONEOF, 0, NULL, "7.0.0", OPT, args_expireat_2},
+    {NULL},
+};
+
+static const char *const hist_pexpireat[] = {
+    "7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_pexpireat_2[] = {
+    {"nx", TOK, 0, "NX", NULL, 0, NULL},
+    {"xx", TOK, 0, "XX", NULL, 0, NULL},
+    {"gt", TOK, 0, "GT", NULL, 0, NULL},
+    {"lt", TOK, 0, "LT", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_pexpireat[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"unix-time-milliseconds", UT, 0, NULL, NULL, 0, NULL},
+    {"condition", ONEOF, 0, NULL, "7.0.0", OPT, args_pexpireat_2},
+    {NULL},
+};
+
+static const char *const hist_ttl[] = {
+    "2.8.0", "Added the -2 reply.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_ttl[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const char *const hist_pttl[] = {
+    "2.8.0", "Added the -2 reply.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_pttl[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_expiretime[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_pexpiretime[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_persist[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_touch[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_copy[] = {
+    {"source", KEY, 0, NULL, NULL, 0, NULL},
+    {"destination", KEY, 1, NULL, NULL, 0, NULL},
+    {"destination-db", INT, 0, "DB", NULL, OPT, NULL},
+    {"replace", TOK, 0, "REPLACE", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_move[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"db", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_ping[] = {
+    {"message", STR, 0, NULL, NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_echo[] = {
+    {"message", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_select[] = {
+    {"index", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const char *const hist_hello[] = {
+    "6.2.0", "`protover` made optional; when called without arguments the command reports the current connection's context.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_hello_0_1[] = {
+    {"username", STR, 0, NULL, NULL, 0, NULL},
+    {"password", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hello_0[] = {
+    {"protover", INT, 0, NULL, NULL, 0, NULL},
+    {"username_password", BLOCK, 0, "AUTH", NULL, OPT, args_hello_0_1},
+    {"clientname", STR, 0, "SETNAME", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hello[] = {
+    {"arguments", BLOCK, 0, NULL, NULL, OPT, args_hello_0},
+    {NULL},
+};
+
+static const char *const hist_info[] = {
+    "7.0.0", "Added support for taking multiple section arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_info[] = {
+    {"section", STR, 0, NULL, NULL, OPT|MUL, NULL},
+    {NULL},
+};
+
+static const char *const hist_shutdown[] = {
+    "7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_shutdown_0[] = {
+    {"nosave", TOK, 0, "NOSAVE", NULL, 0, NULL},
+    {"save", TOK, 0, "SAVE", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_shutdown[] = {
+    {"nosave_save", ONEOF, 0, NULL, NULL, OPT, args_shutdown_0},
+    {"now", TOK, 0, "NOW", "7.0.0", OPT, NULL},
+    {"force", TOK, 0, "FORCE", "7.0.0", OPT, NULL},
+    {"abort", TOK, 0, "ABORT", "7.0.0", OPT, NULL},
+    {NULL},
+};
+
+/* ---- the rows ---- */
+
 static mr_cmd_t client_subcmds[] = {
-    /* name        handler             arity flags        f  l  s  group         summary                                        since    acl */
-    {"id",        cmd_client_id,       2, N|L|S,          0, 0, 0, "connection", "Returns the unique client ID of the connection.", "5.0.0", "@slow @connection"},
-    {"setname",   cmd_client_setname,  3, N|L|S,          0, 0, 0, "connection", "Sets the connection name.",                  "2.6.9", "@slow @connection"},
-    {"getname",   cmd_client_getname,  2, N|L|S,          0, 0, 0, "connection", "Returns the name of the connection.",        "2.6.9", "@slow @connection"},
-    {"info",      cmd_client_info,     2, N|L|S,          0, 0, 0, "connection", "Returns information about the connection.",  "6.2.0", "@slow @connection"},
-    {"list",      cmd_client_list,    -2, A|N|L|S,        0, 0, 0, "connection", "Lists open connections.",                    "2.4.0", "@admin @slow @dangerous @connection"},
-    {"kill",      cmd_client_kill,    -3, A|N|L|S,        0, 0, 0, "connection", "Terminates open connections.",               "2.4.0", "@admin @slow @dangerous @connection"},
-    {"help",      cmd_client_help,     2, L|S,            0, 0, 0, "connection", "Returns helpful text about the different subcommands.", "5.0.0", "@slow @connection"},
+    {"id", cmd_client_id, 2, N|L|S, 0, 0, 0, "connection", "Returns the client ID for the current connection", "5.0.0", "@slow @connection",
+        .complexity = "O(1)"},
+    {"setname", cmd_client_setname, 3, N|L|S, 0, 0, 0, "connection", "Set the current connection name", "2.6.9", "@slow @connection",
+        .complexity = "O(1)", .args = args_client_setname},
+    {"getname", cmd_client_getname, 2, N|L|S, 0, 0, 0, "connection", "Get the current connection name", "2.6.9", "@slow @connection",
+        .complexity = "O(1)"},
+    {"info", cmd_client_info, 2, N|L|S, 0, 0, 0, "connection", "Returns information about the current client connection.", "6.2.0", "@slow @connection",
+        .tips = "nondeterministic_output", .complexity = "O(1)"},
+    {"list", cmd_client_list, -2, A|N|L|S, 0, 0, 0, "connection", "Get the list of client connections", "2.4.0", "@admin @slow @dangerous @connection",
+        .tips = "nondeterministic_output", .complexity = "O(N) where N is the number of client connections", .history = hist_client_list, .args = args_client_list},
+    {"kill", cmd_client_kill, -3, A|N|L|S, 0, 0, 0, "connection", "Kill the connection of a client", "2.4.0", "@admin @slow @dangerous @connection",
+        .complexity = "O(N) where N is the number of client connections", .history = hist_client_kill, .args = args_client_kill},
+    {"help", cmd_client_help, 2, L|S, 0, 0, 0, "connection", "Show helpful text about the different subcommands", "5.0.0", "@slow @connection",
+        .complexity = "O(1)"},
     {NULL},
 };
 
 static mr_cmd_t command_subcmds[] = {
-    {"count",     cmd_command_count,   2, L|S,            0, 0, 0, "server", "Returns a count of commands.",                   "2.8.13", "@slow @connection"},
-    {"info",      cmd_command_info,   -2, L|S,            0, 0, 0, "server", "Returns information about one, multiple or all commands.", "2.8.13", "@slow @connection"},
-    {"docs",      cmd_command_docs,   -2, L|S,            0, 0, 0, "server", "Returns documentary information about one, multiple or all commands.", "7.0.0", "@slow @connection"},
-    {"list",      cmd_command_list,   -2, L|S,            0, 0, 0, "server", "Returns a list of command names.",               "7.0.0", "@slow @connection"},
-    {"help",      cmd_command_help,    2, L|S,            0, 0, 0, "server", "Returns helpful text about the different subcommands.", "5.0.0", "@slow @connection"},
+    {"count", cmd_command_count, 2, L|S, 0, 0, 0, "server", "Get total number of Redis commands", "2.8.13", "@slow @connection",
+        .complexity = "O(1)"},
+    {"info", cmd_command_info, -2, L|S, 0, 0, 0, "server", "Get array of specific Redis command details, or all when no argument is given.", "2.8.13", "@slow @connection",
+        .tips = "nondeterministic_output_order", .complexity = "O(N) where N is the number of commands to look up", .history = hist_command_info, .args = args_command_info},
+    {"docs", cmd_command_docs, -2, L|S, 0, 0, 0, "server", "Get array of specific Redis command documentation", "7.0.0", "@slow @connection",
+        .tips = "nondeterministic_output_order", .complexity = "O(N) where N is the number of commands to look up", .args = args_command_docs},
+    {"list", cmd_command_list, -2, L|S, 0, 0, 0, "server", "Get an array of Redis command names", "7.0.0", "@slow @connection",
+        .tips = "nondeterministic_output_order", .complexity = "O(N) where N is the total number of Redis commands", .args = args_command_list},
+    {"help", cmd_command_help, 2, L|S, 0, 0, 0, "server", "Show helpful text about the different subcommands", "5.0.0", "@slow @connection",
+        .complexity = "O(1)"},
     {NULL},
 };
 
 static mr_cmd_t config_subcmds[] = {
-    {"get",       cmd_config_get,     -3, A|N|L|S,        0, 0, 0, "server", "Returns the effective values of configuration parameters.", "2.0.0", "@admin @slow @dangerous"},
-    {"set",       cmd_config_set,     -4, A|N|L|S,        0, 0, 0, "server", "Sets configuration parameters in-flight.",       "2.0.0", "@admin @slow @dangerous"},
-    {"resetstat", cmd_config_resetstat, 2, A|N|L|S,       0, 0, 0, "server", "Resets the server's statistics.",                "2.0.0", "@admin @slow @dangerous"},
-    {"help",      cmd_config_help,     2, L|S,            0, 0, 0, "server", "Returns helpful text about the different subcommands.", "5.0.0", "@slow"},
+    {"get", cmd_config_get, -3, A|N|L|S, 0, 0, 0, "server", "Get the values of configuration parameters", "2.0.0", "@admin @slow @dangerous",
+        .complexity = "O(N) when N is the number of configuration parameters provided", .history = hist_config_get, .args = args_config_get},
+    {"set", cmd_config_set, -4, A|N|L|S, 0, 0, 0, "server", "Set configuration parameters to the given values", "2.0.0", "@admin @slow @dangerous",
+        .tips = "request_policy:all_nodes response_policy:all_succeeded", .complexity = "O(N) when N is the number of configuration parameters provided", .history = hist_config_set, .args = args_config_set},
+    {"resetstat", cmd_config_resetstat, 2, A|N|L|S, 0, 0, 0, "server", "Reset the stats returned by INFO", "2.0.0", "@admin @slow @dangerous",
+        .complexity = "O(1)"},
+    {"help", cmd_config_help, 2, L|S, 0, 0, 0, "server", "Show helpful text about the different subcommands", "5.0.0", "@slow",
+        .complexity = "O(1)"},
     {NULL},
 };
 
 static mr_cmd_t table[] = {
     /* strings */
-    {"get",         cmd_get,          2, R|F,     1,  1, 1, "string", "Returns the string value of a key.", "1.0.0", "@read @string @fast"},
-    {"set",         cmd_set,         -3, W|M,     1,  1, 1, "string", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0", "@write @string @slow"},
-    {"setnx",       cmd_setnx,        3, W|M|F,   1,  1, 1, "string", "Set the string value of a key only when the key doesn't exist.", "1.0.0", "@write @string @fast"},
-    {"setex",       cmd_setex,        4, W|M,     1,  1, 1, "string", "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "2.0.0", "@write @string @slow"},
-    {"psetex",      cmd_psetex,       4, W|M,     1,  1, 1, "string", "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0", "@write @string @slow"},
-    {"getset",      cmd_getset,       3, W|M|F,   1,  1, 1, "string", "Returns the previous string value of a key after setting it to a new value.", "1.0.0", "@write @string @fast"},
-    {"getdel",      cmd_getdel,       2, W|F,     1,  1, 1, "string", "Returns the string value of a key after deleting the key.", "6.2.0", "@write @string @fast"},
-    {"getex",       cmd_getex,       -2, W|F,     1,  1, 1, "string", "Returns the string value of a key after setting its expiration time.", "6.2.0", "@write @string @fast"},
-    {"mget",        cmd_mget,        -2, R|F,     1, -1, 1, "string", "Atomically returns the string values of one or more keys.", "1.0.0", "@read @string @fast"},
-    {"mset",        cmd_mset,        -3, W|M,     1, -1, 2, "string", "Atomically creates or modifies the string values of one or more keys.", "1.0.1", "@write @string @slow"},
-    {"msetnx",      cmd_msetnx,      -3, W|M,     1, -1, 2, "string", "Atomically modifies the string values of one or more keys only when all keys don't exist.", "1.0.1", "@write @string @slow"},
-    {"append",      cmd_append,       3, W|M|F,   1,  1, 1, "string", "Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0", "@write @string @fast"},
-    {"strlen",      cmd_strlen,       2, R|F,     1,  1, 1, "string", "Returns the length of a string value.", "2.2.0", "@read @string @fast"},
-    {"incr",        cmd_incr,         2, W|M|F,   1,  1, 1, "string", "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "@write @string @fast"},
-    {"decr",        cmd_decr,         2, W|M|F,   1,  1, 1, "string", "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "@write @string @fast"},
-    {"incrby",      cmd_incrby,       3, W|M|F,   1,  1, 1, "string", "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "@write @string @fast"},
-    {"decrby",      cmd_decrby,       3, W|M|F,   1,  1, 1, "string", "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "@write @string @fast"},
-    {"incrbyfloat", cmd_incrbyfloat,  3, W|M|F,   1,  1, 1, "string", "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0", "@write @string @fast"},
-    {"getrange",    cmd_getrange,     4, R,       1,  1, 1, "string", "Returns a substring of the string stored at a key.", "2.4.0", "@read @string @slow"},
-    {"substr",      cmd_getrange,     4, R,       1,  1, 1, "string", "Returns a substring from a string value.", "1.0.0", "@read @string @slow"},
-    {"setrange",    cmd_setrange,     4, W|M,     1,  1, 1, "string", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0", "@write @string @slow"},
+    {"get", cmd_get, 2, R|F, 1, 1, 1, "string", "Get the value of a key", "1.0.0", "@read @string @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_get},
+    {"set", cmd_set, -3, W|M, 1, 1, 1, "string", "Set the string value of a key", "1.0.0", "@write @string @slow",
+        .key_specs = KEY_SPECS({RW|ACC|UPD|VARF, 1, 0, 1, 0, "RW and ACCESS due to the optional `GET` argument"}), .complexity = "O(1)", .history = hist_set, .args = args_set},
+    {"setnx", cmd_setnx, 3, W|M|F, 1, 1, 1, "string", "Set the value of a key, only if the key does not exist", "1.0.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({OW|INS, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_setnx},
+    {"setex", cmd_setex, 4, W|M, 1, 1, 1, "string", "Set the value and expiration of a key", "2.0.0", "@write @string @slow",
+        .key_specs = KEY_SPECS({OW|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_setex},
+    {"psetex", cmd_psetex, 4, W|M, 1, 1, 1, "string", "Set the value and expiration in milliseconds of a key", "2.6.0", "@write @string @slow",
+        .key_specs = KEY_SPECS({OW|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_psetex},
+    {"getset", cmd_getset, 3, W|M|F, 1, 1, 1, "string", "Set the string value of a key and return its old value", "1.0.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .deprecated_since = "6.2.0", .replaced_by = "`SET` with the `!GET` argument", .args = args_getset},
+    {"getdel", cmd_getdel, 2, W|F, 1, 1, 1, "string", "Get the value of a key and delete the key", "6.2.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_getdel},
+    {"getex", cmd_getex, -2, W|F, 1, 1, 1, "string", "Get the value of a key and optionally set its expiration", "6.2.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0, "RW and UPDATE because it changes the TTL"}), .complexity = "O(1)", .args = args_getex},
+    {"mget", cmd_mget, -2, R|F, 1, -1, 1, "string", "Get the values of all the given keys", "1.0.0", "@read @string @fast",
+        .tips = "request_policy:multi_shard", .key_specs = KEY_SPECS({RO|ACC, 1, -1, 1, 0}), .complexity = "O(N) where N is the number of keys to retrieve.", .args = args_mget},
+    {"mset", cmd_mset, -3, W|M, 1, -1, 2, "string", "Set multiple keys to multiple values", "1.0.1", "@write @string @slow",
+        .tips = "request_policy:multi_shard response_policy:all_succeeded", .key_specs = KEY_SPECS({OW|UPD, 1, -1, 2, 0}), .complexity = "O(N) where N is the number of keys to set.", .args = args_mset},
+    {"msetnx", cmd_msetnx, -3, W|M, 1, -1, 2, "string", "Set multiple keys to multiple values, only if none of the keys exist", "1.0.1", "@write @string @slow",
+        .tips = "request_policy:multi_shard response_policy:agg_min", .key_specs = KEY_SPECS({OW|INS, 1, -1, 2, 0}), .complexity = "O(N) where N is the number of keys to set.", .args = args_msetnx},
+    {"append", cmd_append, 3, W|M|F, 1, 1, 1, "string", "Append a value to a key", "2.0.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({RW|INS, 1, 0, 1, 0}), .complexity = "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.", .args = args_append},
+    {"strlen", cmd_strlen, 2, R|F, 1, 1, 1, "string", "Get the length of the value stored in a key", "2.2.0", "@read @string @fast",
+        .key_specs = KEY_SPECS({RO, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_strlen},
+    {"incr", cmd_incr, 2, W|M|F, 1, 1, 1, "string", "Increment the integer value of a key by one", "1.0.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_incr},
+    {"decr", cmd_decr, 2, W|M|F, 1, 1, 1, "string", "Decrement the integer value of a key by one", "1.0.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_decr},
+    {"incrby", cmd_incrby, 3, W|M|F, 1, 1, 1, "string", "Increment the integer value of a key by the given amount", "1.0.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_incrby},
+    {"decrby", cmd_decrby, 3, W|M|F, 1, 1, 1, "string", "Decrement the integer value of a key by the given number", "1.0.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_decrby},
+    {"incrbyfloat", cmd_incrbyfloat, 3, W|M|F, 1, 1, 1, "string", "Increment the float value of a key by the given amount", "2.6.0", "@write @string @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_incrbyfloat},
+    {"getrange", cmd_getrange, 4, R, 1, 1, 1, "string", "Get a substring of the string stored at a key", "2.4.0", "@read @string @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", .args = args_getrange},
+    {"substr", cmd_getrange, 4, R, 1, 1, 1, "string", "Get a substring of the string stored at a key", "1.0.0", "@read @string @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", .deprecated_since = "2.0.0", .replaced_by = "`GETRANGE`", .args = args_substr},
+    {"setrange", cmd_setrange, 4, W|M, 1, 1, 1, "string", "Overwrite part of a string at key starting at the specified offset", "2.2.0", "@write @string @slow",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.", .args = args_setrange},
 
     /* keys */
-    {"del",         cmd_del,         -2, W,       1, -1, 1, "generic", "Deletes one or more keys.", "1.0.0", "@keyspace @write @slow"},
-    {"delete",      cmd_del,         -2, W,       1, -1, 1, "generic", "Deletes one or more keys (alias of DEL).", "1.0.0", "@keyspace @write @slow"},
-    {"unlink",      cmd_del,         -2, W|F,     1, -1, 1, "generic", "Asynchronously deletes one or more keys.", "4.0.0", "@keyspace @write @fast"},
-    {"exists",      cmd_exists,      -2, R|F,     1, -1, 1, "generic", "Determines whether one or more keys exist.", "1.0.0", "@keyspace @read @fast"},
-    {"type",        cmd_type,         2, R|F,     1,  1, 1, "generic", "Determines the type of value stored at a key.", "1.0.0", "@keyspace @read @fast"},
-    {"rename",      cmd_rename,       3, W,       1,  2, 1, "generic", "Renames a key and overwrites the destination.", "1.0.0", "@keyspace @write @slow"},
-    {"renamenx",    cmd_renamenx,     3, W|F,     1,  2, 1, "generic", "Renames a key only when the target key name doesn't exist.", "1.0.0", "@keyspace @write @fast"},
-    {"keys",        cmd_keys,         2, R|NL,    0,  0, 0, "generic", "Returns all key names that match a pattern.", "1.0.0", "@keyspace @read @slow @dangerous"},
-    {"scan",        cmd_scan,        -2, R|NL,    0,  0, 0, "generic", "Iterates over the key names in the database.", "2.8.0", "@keyspace @read @slow"},
-    {"randomkey",   cmd_randomkey,    1, R|NL,    0,  0, 0, "generic", "Returns a random key name from the database.", "1.0.0", "@keyspace @read @slow"},
-    {"dbsize",      cmd_dbsize,       1, R|F|NL,  0,  0, 0, "server", "Returns the number of keys in the database.", "1.0.0", "@keyspace @read @fast"},
-    {"flushdb",     cmd_flushdb,     -1, W|NL,    0,  0, 0, "server", "Remove all keys from the current database.", "1.0.0", "@keyspace @write @slow @dangerous"},
-    {"flushall",    cmd_flushall,    -1, W|NL,    0,  0, 0, "server", "Removes all keys from all databases.", "1.0.0", "@keyspace @write @slow @dangerous"},
-    {"expire",      cmd_expire,      -3, W|F,     1,  1, 1, "generic", "Sets the expiration time of a key in seconds.", "1.0.0", "@keyspace @write @fast"},
-    {"pexpire",     cmd_pexpire,     -3, W|F,     1,  1, 1, "generic", "Sets the expiration time of a key in milliseconds.", "2.6.0", "@keyspace @write @fast"},
-    {"expireat",    cmd_expireat,    -3, W|F,     1,  1, 1, "generic", "Sets the expiration time of a key to a Unix timestamp.", "1.2.0", "@keyspace @write @fast"},
-    {"pexpireat",   cmd_pexpireat,   -3, W|F,     1,  1, 1, "generic", "Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0", "@keyspace @write @fast"},
-    {"ttl",         cmd_ttl,          2, R|F,     1,  1, 1, "generic", "Returns the expiration time in seconds of a key.", "1.0.0", "@keyspace @read @fast"},
-    {"pttl",        cmd_pttl,         2, R|F,     1,  1, 1, "generic", "Returns the expiration time in milliseconds of a key.", "2.6.0", "@keyspace @read @fast"},
-    {"expiretime",  cmd_expiretime,   2, R|F,     1,  1, 1, "generic", "Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "@keyspace @read @fast"},
-    {"pexpiretime", cmd_pexpiretime,  2, R|F,     1,  1, 1, "generic", "Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0", "@keyspace @read @fast"},
-    {"persist",     cmd_persist,      2, W|F,     1,  1, 1, "generic", "Removes the expiration time of a key.", "2.2.0", "@keyspace @write @fast"},
-    {"touch",       cmd_touch,       -2, R|F,     1, -1, 1, "generic", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", "3.2.1", "@keyspace @read @fast"},
-    {"copy",        cmd_copy,        -3, W|M,     1,  2, 1, "generic", "Copies the value of a key to a new key.", "6.2.0", "@keyspace @write @slow"},
-    {"move",        cmd_move,         3, W|F,     1,  1, 1, "generic", "Moves a key to another database.", "1.0.0", "@keyspace @write @fast"},
+    {"del", cmd_del, -2, W, 1, -1, 1, "generic", "Delete a key", "1.0.0", "@keyspace @write @slow",
+        .tips = "request_policy:multi_shard response_policy:agg_sum", .key_specs = KEY_SPECS({RM|DELK, 1, -1, 1, 0}), .complexity = "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).", .args = args_del},
+    {"delete", cmd_del, -2, W, 1, -1, 1, "generic", "Delete a key (MiniRedis alias of DEL)", "1.0.0", "@keyspace @write @slow",
+        .tips = "request_policy:multi_shard response_policy:agg_sum", .key_specs = KEY_SPECS({RM|DELK, 1, -1, 1, 0}), .complexity = "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).", .args = args_del},
+    {"unlink", cmd_del, -2, W|F, 1, -1, 1, "generic", "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.", "4.0.0", "@keyspace @write @fast",
+        .tips = "request_policy:multi_shard response_policy:agg_sum", .key_specs = KEY_SPECS({RM|DELK, 1, -1, 1, 0}), .complexity = "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.", .args = args_unlink},
+    {"exists", cmd_exists, -2, R|F, 1, -1, 1, "generic", "Determine if a key exists", "1.0.0", "@keyspace @read @fast",
+        .tips = "request_policy:multi_shard response_policy:agg_sum", .key_specs = KEY_SPECS({RO, 1, -1, 1, 0}), .complexity = "O(N) where N is the number of keys to check.", .history = hist_exists, .args = args_exists},
+    {"type", cmd_type, 2, R|F, 1, 1, 1, "generic", "Determine the type stored at key", "1.0.0", "@keyspace @read @fast",
+        .key_specs = KEY_SPECS({RO, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_type},
+    {"rename", cmd_rename, 3, W, 1, 2, 1, "generic", "Rename a key", "1.0.0", "@keyspace @write @slow",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}, {OW|UPD, 2, 0, 1, 0}), .complexity = "O(1)", .args = args_rename},
+    {"renamenx", cmd_renamenx, 3, W|F, 1, 2, 1, "generic", "Rename a key, only if the new key does not exist", "1.0.0", "@keyspace @write @fast",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}, {OW|INS, 2, 0, 1, 0}), .complexity = "O(1)", .history = hist_renamenx, .args = args_renamenx},
+    {"keys", cmd_keys, 2, R|NL, 0, 0, 0, "generic", "Find all keys matching the given pattern", "1.0.0", "@keyspace @read @slow @dangerous",
+        .tips = "request_policy:all_shards nondeterministic_output_order", .complexity = "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.", .args = args_keys},
+    {"scan", cmd_scan, -2, R|NL, 0, 0, 0, "generic", "Incrementally iterate the keys space", "2.8.0", "@keyspace @read @slow",
+        .tips = "nondeterministic_output request_policy:special", .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", .history = hist_scan, .args = args_scan},
+    {"randomkey", cmd_randomkey, 1, R|NL, 0, 0, 0, "generic", "Return a random key from the keyspace", "1.0.0", "@keyspace @read @slow",
+        .tips = "request_policy:all_shards nondeterministic_output", .complexity = "O(1)"},
+    {"dbsize", cmd_dbsize, 1, R|F|NL, 0, 0, 0, "server", "Return the number of keys in the selected database", "1.0.0", "@keyspace @read @fast",
+        .tips = "request_policy:all_shards response_policy:agg_sum", .complexity = "O(1)"},
+    {"flushdb", cmd_flushdb, -1, W|NL, 0, 0, 0, "server", "Remove all keys from the current database", "1.0.0", "@keyspace @write @slow @dangerous",
+        .tips = "request_policy:all_shards response_policy:all_succeeded", .complexity = "O(N) where N is the number of keys in the selected database", .history = hist_flushdb, .args = args_flushdb},
+    {"flushall", cmd_flushall, -1, W|NL, 0, 0, 0, "server", "Remove all keys from all databases", "1.0.0", "@keyspace @write @slow @dangerous",
+        .tips = "request_policy:all_shards response_policy:all_succeeded", .complexity = "O(N) where N is the total number of keys in all databases", .history = hist_flushall, .args = args_flushall},
+    {"expire", cmd_expire, -3, W|F, 1, 1, 1, "generic", "Set a key's time to live in seconds", "1.0.0", "@keyspace @write @fast",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .history = hist_expire, .args = args_expire},
+    {"pexpire", cmd_pexpire, -3, W|F, 1, 1, 1, "generic", "Set a key's time to live in milliseconds", "2.6.0", "@keyspace @write @fast",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .history = hist_pexpire, .args = args_pexpire},
+    {"expireat", cmd_expireat, -3, W|F, 1, 1, 1, "generic", "Set the expiration for a key as a UNIX timestamp", "1.2.0", "@keyspace @write @fast",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .history = hist_expireat, .args = args_expireat},
+    {"pexpireat", cmd_pexpireat, -3, W|F, 1, 1, 1, "generic", "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0", "@keyspace @write @fast",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .history = hist_pexpireat, .args = args_pexpireat},
+    {"ttl", cmd_ttl, 2, R|F, 1, 1, 1, "generic", "Get the time to live for a key in seconds", "1.0.0", "@keyspace @read @fast",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1)", .history = hist_ttl, .args = args_ttl},
+    {"pttl", cmd_pttl, 2, R|F, 1, 1, 1, "generic", "Get the time to live for a key in milliseconds", "2.6.0", "@keyspace @read @fast",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1)", .history = hist_pttl, .args = args_pttl},
+    {"expiretime", cmd_expiretime, 2, R|F, 1, 1, 1, "generic", "Get the expiration Unix timestamp for a key", "7.0.0", "@keyspace @read @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_expiretime},
+    {"pexpiretime", cmd_pexpiretime, 2, R|F, 1, 1, 1, "generic", "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0", "@keyspace @read @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_pexpiretime},
+    {"persist", cmd_persist, 2, W|F, 1, 1, 1, "generic", "Remove the expiration from a key", "2.2.0", "@keyspace @write @fast",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_persist},
+    {"touch", cmd_touch, -2, R|F, 1, -1, 1, "generic", "Alters the last access time of a key(s). Returns the number of existing keys specified.", "3.2.1", "@keyspace @read @fast",
+        .tips = "request_policy:multi_shard response_policy:agg_sum", .key_specs = KEY_SPECS({RO, 1, -1, 1, 0}), .complexity = "O(N) where N is the number of keys that will be touched.", .args = args_touch},
+    {"copy", cmd_copy, -3, W|M, 1, 2, 1, "generic", "Copy a key", "6.2.0", "@keyspace @write @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}, {OW|UPD, 2, 0, 1, 0}), .complexity = "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", .args = args_copy},
+    {"move", cmd_move, 3, W|F, 1, 1, 1, "generic", "Move a key to another database", "1.0.0", "@keyspace @write @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_move},
 
     /* connection */
-    {"ping",        cmd_ping,        -1, F,       0,  0, 0, "connection", "Returns the server's liveliness response.", "1.0.0", "@fast @connection"},
-    {"echo",        cmd_echo,         2, F|L|S,       0,  0, 0, "connection", "Returns the given string.", "1.0.0", "@fast @connection"},
-    {"quit",        cmd_quit,        -1, F|N|L|S|NA|MR_CMD_ALLOW_BUSY, 0, 0, 0, "connection", "Closes the connection.", "1.0.0", "@fast @connection"},
-    {"select",      cmd_select,       2, L|S|F,   0,  0, 0, "connection", "Changes the selected database.", "1.0.0", "@fast @connection"},
-    {"hello",       cmd_hello,       -1, N|L|S|F|NA|MR_CMD_ALLOW_BUSY, 0, 0, 0, "connection", "Handshakes with the Redis server.", "6.0.0", "@fast @connection"},
-    {"reset",       cmd_reset,        1, N|L|S|F|NA|MR_CMD_ALLOW_BUSY, 0, 0, 0, "connection", "Resets the connection.", "6.2.0", "@fast @connection"},
-    {"client",      NULL,            -2, 0,       0,  0, 0, "connection", "A container for client connection commands.", "2.4.0", "@slow", client_subcmds},
+    {"ping", cmd_ping, -1, F, 0, 0, 0, "connection", "Ping the server", "1.0.0", "@fast @connection",
+        .tips = "request_policy:all_shards response_policy:all_succeeded", .complexity = "O(1)", .args = args_ping},
+    {"echo", cmd_echo, 2, L|S|F, 0, 0, 0, "connection", "Echo the given string", "1.0.0", "@fast @connection",
+        .complexity = "O(1)", .args = args_echo},
+    {"quit", cmd_quit, -1, N|L|S|F|NA|B, 0, 0, 0, "connection", "Close the connection", "1.0.0", "@fast @connection",
+        .complexity = "O(1)"},
+    {"select", cmd_select, 2, L|S|F, 0, 0, 0, "connection", "Change the selected database for the current connection", "1.0.0", "@fast @connection",
+        .complexity = "O(1)", .args = args_select},
+    {"hello", cmd_hello, -1, N|L|S|F|NA|B, 0, 0, 0, "connection", "Handshake with Redis", "6.0.0", "@fast @connection",
+        .complexity = "O(1)", .history = hist_hello, .args = args_hello},
+    {"reset", cmd_reset, 1, N|L|S|F|NA|B, 0, 0, 0, "connection", "Reset the connection", "6.2.0", "@fast @connection",
+        .complexity = "O(1)"},
+    {"client", NULL, -2, 0, 0, 0, 0, "connection", "A container for client connection commands", "2.4.0", "@slow", client_subcmds,
+        .complexity = "Depends on subcommand."},
 
     /* server */
-    {"command",     cmd_command,     -1, L|S,     0,  0, 0, "server", "Returns detailed information about all commands.", "2.8.13", "@slow @connection", command_subcmds},
-    {"config",      NULL,            -2, 0,       0,  0, 0, "server", "A container for server configuration commands.", "2.0.0", "@slow", config_subcmds},
-    {"info",        cmd_info,        -1, L|S,     0,  0, 0, "server", "Returns information and statistics about the server.", "1.0.0", "@slow @dangerous"},
-    {"time",        cmd_time,         1, L|S|F,   0,  0, 0, "server", "Returns the server time.", "2.6.0", "@fast"},
-    {"shutdown",    cmd_shutdown,    -1, A|N|L|S|MR_CMD_ALLOW_BUSY, 0,  0, 0, "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0", "@admin @slow @dangerous"},
+    {"command", cmd_command, -1, L|S, 0, 0, 0, "server", "Get array of Redis command details", "2.8.13", "@slow @connection", command_subcmds,
+        .tips = "nondeterministic_output_order", .complexity = "O(N) where N is the total number of Redis commands"},
+    {"config", NULL, -2, 0, 0, 0, 0, "server", "A container for server configuration commands", "2.0.0", "@slow", config_subcmds,
+        .complexity = "Depends on subcommand."},
+    {"info", cmd_info, -1, L|S, 0, 0, 0, "server", "Get information and statistics about the server", "1.0.0", "@slow @dangerous",
+        .tips = "nondeterministic_output request_policy:all_shards response_policy:special", .complexity = "O(1)", .history = hist_info, .args = args_info},
+    {"time", cmd_time, 1, L|S|F, 0, 0, 0, "server", "Return the current server time", "2.6.0", "@fast",
+        .tips = "nondeterministic_output", .complexity = "O(1)"},
+    {"shutdown", cmd_shutdown, -1, A|N|L|S|NM|B, 0, 0, 0, "server", "Synchronously save the dataset to disk and then shut down the server", "1.0.0", "@admin @slow @dangerous",
+        .complexity = "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", .history = hist_shutdown, .args = args_shutdown},
 };
+
 /* clang-format on */
 
 #define TABLE_LEN (sizeof table / sizeof table[0])

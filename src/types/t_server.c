@@ -46,9 +46,28 @@ static const struct {
     {MR_CMD_BLOCKING, "blocking"}, {MR_CMD_LOADING, "loading"},
     {MR_CMD_STALE, "stale"},       {MR_CMD_FAST, "fast"},
     {MR_CMD_NO_AUTH, "no_auth"},   {MR_CMD_SENTINEL, "sentinel"},
-    {MR_CMD_ALLOW_BUSY, "allow_busy"},
+    {MR_CMD_NO_MULTI, "no_multi"}, {MR_CMD_ALLOW_BUSY, "allow_busy"},
 };
 #define NFLAGS (sizeof flag_names / sizeof flag_names[0])
+
+/* Key-spec flag names in Redis's order. */
+static const struct {
+    uint32_t flag;
+    const char *name;
+} ks_flag_names[] = {
+    {MR_KS_RO, "RO"},
+    {MR_KS_RW, "RW"},
+    {MR_KS_OW, "OW"},
+    {MR_KS_RM, "RM"},
+    {MR_KS_ACCESS, "access"},
+    {MR_KS_UPDATE, "update"},
+    {MR_KS_INSERT, "insert"},
+    {MR_KS_DELETE, "delete"},
+    {MR_KS_NOT_KEY, "not_key"},
+    {MR_KS_INCOMPLETE, "incomplete"},
+    {MR_KS_VARIABLE_FLAGS, "variable_flags"},
+};
+#define NKSFLAGS (sizeof ks_flag_names / sizeof ks_flag_names[0])
 
 static long count_subcmds(const mr_cmd_t *cmd) {
     long n = 0;
@@ -57,7 +76,7 @@ static long count_subcmds(const mr_cmd_t *cmd) {
     return n;
 }
 
-/* Calls fn for each space-separated word of a row's ACL string
+/* Calls fn for each space-separated word of a row's ACL or tips string
  * ("@read @string @fast"). */
 static long acl_words(const char *acl, void (*fn)(void *, const char *, size_t),
                       void *ctx) {
@@ -83,49 +102,53 @@ static void reply_status_word(void *ctx, const char *s, size_t n) {
     mr_reply_simple(ctx, word);
 }
 
-/* One key spec derived from the row's first/last/step, the shape Redis 7
- * gives a plain key range. The table does not record Redis's per-spec
- * access flags, so they are stated conservatively: read-only commands
- * "RO access", writes "RW access update" (may read and modify). */
+static void reply_bulk_word(void *ctx, const char *s, size_t n) {
+    mr_reply_bulk(ctx, s, n);
+}
+
+/* The row's key specs: each a map of [notes,] flags, begin_search (index)
+ * and find_keys (range). */
 static void reply_key_specs(mr_reply_t *r, const mr_cmd_t *cmd) {
-    if (cmd->first <= 0) {
-        mr_reply_set(r, 0);
-        return;
+    long n = 0;
+    if (cmd->key_specs)
+        while (cmd->key_specs[n].flags) n++;
+    mr_reply_set(r, n);
+    for (long i = 0; i < n; i++) {
+        const mr_key_spec_t *ks = &cmd->key_specs[i];
+        mr_reply_map(r, ks->notes ? 4 : 3);
+        if (ks->notes) {
+            mr_reply_bulk_cstr(r, "notes");
+            mr_reply_bulk_cstr(r, ks->notes);
+        }
+        mr_reply_bulk_cstr(r, "flags");
+        long nf = 0;
+        for (size_t j = 0; j < NKSFLAGS; j++)
+            if (ks->flags & ks_flag_names[j].flag) nf++;
+        mr_reply_set(r, nf);
+        for (size_t j = 0; j < NKSFLAGS; j++)
+            if (ks->flags & ks_flag_names[j].flag)
+                mr_reply_simple(r, ks_flag_names[j].name);
+        mr_reply_bulk_cstr(r, "begin_search");
+        mr_reply_map(r, 2);
+        mr_reply_bulk_cstr(r, "type");
+        mr_reply_bulk_cstr(r, "index");
+        mr_reply_bulk_cstr(r, "spec");
+        mr_reply_map(r, 1);
+        mr_reply_bulk_cstr(r, "index");
+        mr_reply_int(r, ks->index);
+        mr_reply_bulk_cstr(r, "find_keys");
+        mr_reply_map(r, 2);
+        mr_reply_bulk_cstr(r, "type");
+        mr_reply_bulk_cstr(r, "range");
+        mr_reply_bulk_cstr(r, "spec");
+        mr_reply_map(r, 3);
+        mr_reply_bulk_cstr(r, "lastkey");
+        mr_reply_int(r, ks->lastkey);
+        mr_reply_bulk_cstr(r, "keystep");
+        mr_reply_int(r, ks->keystep);
+        mr_reply_bulk_cstr(r, "limit");
+        mr_reply_int(r, ks->limit);
     }
-    mr_reply_set(r, 1);
-    mr_reply_map(r, 3);
-    mr_reply_bulk_cstr(r, "flags");
-    if (cmd->flags & MR_CMD_WRITE) {
-        mr_reply_set(r, 3);
-        mr_reply_simple(r, "RW");
-        mr_reply_simple(r, "access");
-        mr_reply_simple(r, "update");
-    } else {
-        mr_reply_set(r, 2);
-        mr_reply_simple(r, "RO");
-        mr_reply_simple(r, "access");
-    }
-    mr_reply_bulk_cstr(r, "begin_search");
-    mr_reply_map(r, 2);
-    mr_reply_bulk_cstr(r, "type");
-    mr_reply_bulk_cstr(r, "index");
-    mr_reply_bulk_cstr(r, "spec");
-    mr_reply_map(r, 1);
-    mr_reply_bulk_cstr(r, "index");
-    mr_reply_int(r, cmd->first);
-    mr_reply_bulk_cstr(r, "find_keys");
-    mr_reply_map(r, 2);
-    mr_reply_bulk_cstr(r, "type");
-    mr_reply_bulk_cstr(r, "range");
-    mr_reply_bulk_cstr(r, "spec");
-    mr_reply_map(r, 3);
-    mr_reply_bulk_cstr(r, "lastkey");
-    /* relative to the first key; negative counts from the end */
-    mr_reply_int(r, cmd->last < 0 ? cmd->last : cmd->last - cmd->first);
-    mr_reply_bulk_cstr(r, "keystep");
-    mr_reply_int(r, cmd->step);
-    mr_reply_bulk_cstr(r, "limit");
-    mr_reply_int(r, 0);
 }
 
 /* A COMMAND / COMMAND INFO entry: name, arity, flags, first, last, step,
@@ -146,9 +169,15 @@ static void reply_cmd_info(mr_reply_t *r, const mr_cmd_t *cmd) {
     mr_reply_int(r, cmd->step);
     mr_reply_set(r, acl_words(cmd->acl, NULL, NULL));
     acl_words(cmd->acl, reply_status_word, r);
-    mr_reply_set(r, 0); /* tips */
+    mr_reply_set(r, acl_words(cmd->tips, NULL, NULL));
+    acl_words(cmd->tips, reply_bulk_word, r);
     reply_key_specs(r, cmd);
-    mr_reply_set(r, count_subcmds(cmd));
+    /* Redis sends an empty set, but a non-empty array */
+    long nsub = count_subcmds(cmd);
+    if (nsub == 0)
+        mr_reply_set(r, 0);
+    else
+        mr_reply_array(r, nsub);
     if (cmd->subcmds)
         for (const mr_cmd_t *s = cmd->subcmds; s->name; s++)
             reply_cmd_info(r, s);
@@ -192,17 +221,111 @@ void cmd_command_info(mr_call_t *c) {
     }
 }
 
-/* COMMAND DOCS value: summary, since, group and, for containers, the
- * subcommands' docs keyed by full name. */
+static const char *const arg_type_names[] = {
+    [MR_ARG_STRING] = "string",        [MR_ARG_INTEGER] = "integer",
+    [MR_ARG_DOUBLE] = "double",        [MR_ARG_KEY] = "key",
+    [MR_ARG_PATTERN] = "pattern",      [MR_ARG_UNIX_TIME] = "unix-time",
+    [MR_ARG_PURE_TOKEN] = "pure-token", [MR_ARG_ONEOF] = "oneof",
+    [MR_ARG_BLOCK] = "block",
+};
+
+static long count_args(const mr_cmd_arg_t *args) {
+    long n = 0;
+    if (args)
+        while (args[n].name) n++;
+    return n;
+}
+
+/* DOCS arguments: each a map of name, type and, when present,
+ * key_spec_index, token, since, deprecated_since, flags, arguments. */
+static void reply_args(mr_reply_t *r, const mr_cmd_arg_t *args) {
+    long n = count_args(args);
+    mr_reply_array(r, n);
+    for (long i = 0; i < n; i++) {
+        const mr_cmd_arg_t *a = &args[i];
+        bool is_key = a->type == MR_ARG_KEY;
+        long nflags = !!(a->flags & MR_ARG_OPTIONAL) +
+                      !!(a->flags & MR_ARG_MULTIPLE) +
+                      !!(a->flags & MR_ARG_MULTIPLE_TOKEN);
+        mr_reply_map(r, 2 + is_key + !!a->token + !!a->since +
+                            !!a->deprecated_since + (nflags > 0) + !!a->args);
+        mr_reply_bulk_cstr(r, "name");
+        mr_reply_bulk_cstr(r, a->name);
+        mr_reply_bulk_cstr(r, "type");
+        mr_reply_bulk_cstr(r, arg_type_names[a->type]);
+        if (is_key) {
+            mr_reply_bulk_cstr(r, "key_spec_index");
+            mr_reply_int(r, a->key_spec_index);
+        }
+        if (a->token) {
+            mr_reply_bulk_cstr(r, "token");
+            mr_reply_bulk_cstr(r, a->token);
+        }
+        if (a->since) {
+            mr_reply_bulk_cstr(r, "since");
+            mr_reply_bulk_cstr(r, a->since);
+        }
+        if (a->deprecated_since) {
+            mr_reply_bulk_cstr(r, "deprecated_since");
+            mr_reply_bulk_cstr(r, a->deprecated_since);
+        }
+        if (nflags > 0) {
+            mr_reply_bulk_cstr(r, "flags");
+            mr_reply_set(r, nflags);
+            if (a->flags & MR_ARG_OPTIONAL) mr_reply_simple(r, "optional");
+            if (a->flags & MR_ARG_MULTIPLE) mr_reply_simple(r, "multiple");
+            if (a->flags & MR_ARG_MULTIPLE_TOKEN)
+                mr_reply_simple(r, "multiple_token");
+        }
+        if (a->args) {
+            mr_reply_bulk_cstr(r, "arguments");
+            reply_args(r, a->args);
+        }
+    }
+}
+
+/* COMMAND DOCS value: summary, since, group, complexity and, when present,
+ * doc_flags/deprecated_since/replaced_by, history, arguments and (for
+ * containers) the subcommands' docs keyed by full name. */
 static void reply_cmd_docs(mr_reply_t *r, const mr_cmd_t *cmd) {
     long nsub = count_subcmds(cmd);
-    mr_reply_map(r, 3 + (nsub > 0));
+    long nhist = 0;
+    if (cmd->history)
+        while (cmd->history[2 * nhist]) nhist++;
+    mr_reply_map(r, 3 + !!cmd->complexity + 3 * !!cmd->deprecated_since +
+                        (nhist > 0) + !!cmd->args + (nsub > 0));
     mr_reply_bulk_cstr(r, "summary");
     mr_reply_bulk_cstr(r, cmd->summary ? cmd->summary : "");
     mr_reply_bulk_cstr(r, "since");
     mr_reply_bulk_cstr(r, cmd->since ? cmd->since : "");
     mr_reply_bulk_cstr(r, "group");
     mr_reply_bulk_cstr(r, cmd->group ? cmd->group : "");
+    if (cmd->complexity) {
+        mr_reply_bulk_cstr(r, "complexity");
+        mr_reply_bulk_cstr(r, cmd->complexity);
+    }
+    if (cmd->deprecated_since) {
+        mr_reply_bulk_cstr(r, "doc_flags");
+        mr_reply_set(r, 1);
+        mr_reply_simple(r, "deprecated");
+        mr_reply_bulk_cstr(r, "deprecated_since");
+        mr_reply_bulk_cstr(r, cmd->deprecated_since);
+        mr_reply_bulk_cstr(r, "replaced_by");
+        mr_reply_bulk_cstr(r, cmd->replaced_by ? cmd->replaced_by : "");
+    }
+    if (nhist > 0) {
+        mr_reply_bulk_cstr(r, "history");
+        mr_reply_set(r, nhist);
+        for (long i = 0; i < nhist; i++) {
+            mr_reply_array(r, 2);
+            mr_reply_bulk_cstr(r, cmd->history[2 * i]);
+            mr_reply_bulk_cstr(r, cmd->history[2 * i + 1]);
+        }
+    }
+    if (cmd->args) {
+        mr_reply_bulk_cstr(r, "arguments");
+        reply_args(r, cmd->args);
+    }
     if (nsub > 0) {
         mr_reply_bulk_cstr(r, "subcommands");
         mr_reply_map(r, nsub);
