@@ -36,6 +36,10 @@ typedef struct mr_config {
     _Atomic long long client_query_buffer_limit;
     _Atomic long long hz;
     _Atomic long long loglevel; /* MR_LOG_* */
+    /* a hash stays a listpack while it has at most this many fields, each
+     * field and value at most this many bytes (mr/object.h) */
+    _Atomic long long hash_max_listpack_entries;
+    _Atomic long long hash_max_listpack_value;
 } mr_config_t;
 
 extern mr_config_t mr_config;

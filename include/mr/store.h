@@ -34,6 +34,8 @@ typedef enum {
 } mr_type_t;
 
 #define MR_EF_EXPIRE 0x10u /* meta flag: 8-byte expiry precedes the key */
+#define MR_EF_ENC_SHIFT 5u /* meta bits 5-7: a collection's encoding */
+#define MR_EF_ENC_MASK (0x7u << MR_EF_ENC_SHIFT)
 
 typedef struct mr_entry {
     struct mr_entry *next; /* bucket chain */
@@ -66,6 +68,24 @@ static inline const char *mr_entry_cval(const mr_entry_t *e) {
     return e->data + (mr_entry_has_expire(e) ? 8 : 0) + e->klen;
 }
 
+/* Collections (every type but strings, see mr/object.h): the value bytes
+ * hold a pointer to the value, meta bits 5-7 its encoding. */
+static inline unsigned mr_entry_enc(const mr_entry_t *e) {
+    return (e->meta & MR_EF_ENC_MASK) >> MR_EF_ENC_SHIFT;
+}
+static inline void *mr_entry_obj(const mr_entry_t *e) {
+    void *p;
+    memcpy(&p, mr_entry_cval(e), sizeof p); /* may be unaligned */
+    return p;
+}
+/* Points e at obj (a collection that moved or changed encoding); the old
+ * value is the caller's. Never moves e. */
+static inline void mr_entry_set_obj(mr_entry_t *e, unsigned enc, void *obj) {
+    memcpy(mr_entry_val(e), &obj, sizeof obj);
+    e->meta = (e->meta & ~MR_EF_ENC_MASK) | ((enc << MR_EF_ENC_SHIFT) &
+                                             MR_EF_ENC_MASK);
+}
+
 /* ---- set-up (main thread, before workers start) ---- */
 void mr_store_init(unsigned shard_bits, int ndbs);
 void mr_store_free(void);
@@ -93,6 +113,11 @@ mr_entry_t *mr_db_lookup_write_locked(int db, const void *key, size_t klen,
 mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,
                                  const void *val, size_t vlen,
                                  int64_t expire_ms);
+/* Adds key with a collection value (takes obj), no TTL. The key must be
+ * absent: callers look it up first, as they must check its type anyway.
+ * Returns the entry. */
+mr_entry_t *mr_db_add_obj_locked(int db, const void *key, size_t klen,
+                                 mr_type_t type, unsigned enc, void *obj);
 /* Changes the value length of string entry e (APPEND, SETRANGE): bytes up to
  * min(old, new) are kept, new bytes are zero. Returns the entry (may move). */
 mr_entry_t *mr_db_resize_str_locked(int db, mr_entry_t *e, size_t new_vlen);

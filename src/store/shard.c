@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mr/object.h"
 #include "mr/stats.h"
 #include "mr/store.h"
 #include "mr/util.h"
@@ -87,7 +88,11 @@ static mr_entry_t *entry_new(const void *key, size_t klen, uint32_t meta,
 /* Frees an entry and everything it owns. Every entry goes through here so
  * that value types living outside the allocation (whose value bytes hold a
  * pointer) release it in one place; strings own nothing else. */
-static void entry_free(mr_entry_t *e) { mr_free(e); }
+static void entry_free(mr_entry_t *e) {
+    if (mr_entry_type(e) != MR_T_STRING)
+        mr_obj_free(mr_entry_type(e), mr_entry_enc(e), mr_entry_obj(e));
+    mr_free(e);
+}
 
 /* ---- shards and slots ---- */
 
@@ -279,6 +284,19 @@ mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,
     return e;
 }
 
+mr_entry_t *mr_db_add_obj_locked(int db, const void *key, size_t klen,
+                                 mr_type_t type, unsigned enc, void *obj) {
+    uint64_t h = mr_hash(key, klen);
+    db_slot_t *s = slot_for_write((uint32_t)h & shard_mask, db);
+    mr_dict_rehash_step(&s->dict);
+    mr_entry_t *e = entry_new(key, klen,
+                              (uint32_t)type | ((enc << MR_EF_ENC_SHIFT) &
+                                                MR_EF_ENC_MASK),
+                              MR_NO_EXPIRE, &obj, sizeof obj);
+    mr_dict_add(&s->dict, h, e);
+    return e;
+}
+
 mr_entry_t *mr_db_resize_str_locked(int db, mr_entry_t *e, size_t new_vlen) {
     if (new_vlen > UINT32_MAX) abort();
     uint64_t h = entry_hash(e);
@@ -371,9 +389,12 @@ static mr_entry_t *entry_dup(const mr_entry_t *e, const void *key,
     case MR_T_STRING:
         return entry_new(key, klen, e->meta, mr_entry_expire(e),
                          mr_entry_cval(e), e->vlen);
-    default:
-        /* no other type can be stored before its module adds its copy */
-        abort();
+    default: {
+        void *copy = mr_obj_dup(mr_entry_type(e), mr_entry_enc(e),
+                                mr_entry_obj(e));
+        return entry_new(key, klen, e->meta, mr_entry_expire(e), &copy,
+                         sizeof copy);
+    }
     }
 }
 

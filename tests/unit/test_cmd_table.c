@@ -316,7 +316,7 @@ Test(servercmds, config_get) {
            "*2\r\n$4\r\nport\r\n$4\r\n6379\r\n");
     /* a literal name comes back as spelled, as Redis 7.0 does */
     EXPECT(run("config", "get", "HZ", "hz", NULL), "*2\r\n$2\r\nHZ\r\n$2\r\n10\r\n");
-    EXPECT(run("config", "get", "H*", "HZ", NULL), "*2\r\n$2\r\nhz\r\n$2\r\n10\r\n");
+    EXPECT(run("config", "get", "H?", "HZ", NULL), "*2\r\n$2\r\nhz\r\n$2\r\n10\r\n");
     reply.resp = 3;
     EXPECT(run("config", "get", "port", "maxclients", NULL),
            "%2\r\n$4\r\nport\r\n$4\r\n6379\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n");

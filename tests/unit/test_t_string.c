@@ -11,7 +11,9 @@
 #include "mr/cmd.h"
 #include "mr/config.h"
 #include "mr/reply.h"
+#include "mr/object.h"
 #include "mr/store.h"
+#include "types/listpack.h"
 #include "mr/util.h"
 
 #define NOW 1700000000000LL
@@ -109,17 +111,16 @@ static int64_t expire_of(const char *key) {
     return mr_entry_expire(e);
 }
 
-/* Value types other than strings arrive later; flip the type bits of a
- * string entry to stand in for a list (entries are freed the same way). */
-static void make_list(const char *key) {
-    mr_db_set_str_locked(0, key, strlen(key), "12345678", 8, MR_NO_EXPIRE);
-    mr_entry_t *e = entry(key);
-    e->meta = (e->meta & ~0xfu) | MR_T_LIST;
+/* A key of another type (an empty compact hash, as the hash commands
+ * would store it): string commands must answer WRONGTYPE and leave it. */
+static void make_hash(const char *key) {
+    mr_db_add_obj_locked(0, key, strlen(key), MR_T_HASH, MR_ENC_LISTPACK,
+                         mr_lp_new());
 }
 
-static bool is_list(const char *key) {
+static bool is_hash(const char *key) {
     mr_entry_t *e = entry(key);
-    return e && mr_entry_type(e) == MR_T_LIST;
+    return e && mr_entry_type(e) == MR_T_HASH;
 }
 
 /* ---- GET / SET ---- */
@@ -268,10 +269,10 @@ Test(t_string, set_nx_xx_get) {
 }
 
 Test(t_string, wrongtype) {
-    make_list("l");
+    make_hash("l");
     EXPECT(WRONGTYPE, "get", "l");
     EXPECT(WRONGTYPE, "set", "l", "v", "GET");
-    cr_assert(is_list("l"), "SET GET must not change a non-string");
+    cr_assert(is_hash("l"), "SET GET must not change a non-string");
     cr_assert_eq(last_dirty, 0);
     EXPECT(WRONGTYPE, "getset", "l", "v");
     EXPECT(WRONGTYPE, "getdel", "l");
@@ -293,17 +294,17 @@ Test(t_string, wrongtype) {
     EXPECT("-ERR offset is out of range\r\n", "setrange", "l", "-1", "");
     EXPECT(":0\r\n", "setnx", "l", "v");
     EXPECT(":0\r\n", "msetnx", "l", "a");
-    cr_assert(is_list("l"));
+    cr_assert(is_hash("l"));
     /* plain SET replaces any type */
     EXPECT(OK, "set", "l", "v");
-    cr_assert(!is_list("l"));
+    cr_assert(!is_hash("l"));
     EXPECT("$1\r\nv\r\n", "get", "l");
-    make_list("l2");
+    make_hash("l2");
     EXPECT(OK, "setex", "l2", "10", "v");
-    cr_assert(!is_list("l2"));
-    make_list("l3");
+    cr_assert(!is_hash("l2"));
+    make_hash("l3");
     EXPECT(OK, "mset", "l3", "v");
-    cr_assert(!is_list("l3"));
+    cr_assert(!is_hash("l3"));
 }
 
 /* ---- SETNX / SETEX / PSETEX / GETSET / GETDEL ---- */
@@ -422,7 +423,7 @@ Test(t_string, getex_past_absolute_deletes) {
 
 Test(t_string, mget) {
     EXPECT(OK, "mset", "k1", "v1", "k2", "v2");
-    make_list("l");
+    make_hash("l");
     EXPECT("*4\r\n$2\r\nv1\r\n$2\r\nv2\r\n$-1\r\n$-1\r\n", "mget", "k1", "k2",
            "l", "nokey");
     EXPECT("*1\r\n$-1\r\n", "mget", "nokey");

@@ -1,0 +1,31 @@
+/* Values of the collection types (hashes now; lists, sets and sorted sets
+ * as they arrive). A collection lives outside its key's entry: the entry's
+ * value bytes hold one pointer (mr_entry_obj) and meta bits 5-7 hold its
+ * encoding (mr_entry_enc). This module knows every type's encodings, so the
+ * keyspace can free and copy any value without knowing the commands; the
+ * commands (src/types/t_<type>.c) own the rest.
+ *
+ * Encodings and their names, as OBJECT ENCODING reports them in Redis 7.0:
+ *   hash: MR_ENC_LISTPACK ("listpack", an mr_lp_* listpack of field, value,
+ *         field, value...) below hash-max-listpack-entries fields of at most
+ *         hash-max-listpack-value bytes, else MR_ENC_HASHTABLE ("hashtable",
+ *         an mr_ft_* table of kind MR_FT_HASH). */
+#ifndef MR_OBJECT_H
+#define MR_OBJECT_H
+
+#include "mr/store.h"
+
+typedef enum {
+    MR_ENC_LISTPACK = 0,
+    MR_ENC_HASHTABLE = 1,
+} mr_enc_t;
+
+/* Frees a collection value (type and encoding as stored in its entry). */
+void mr_obj_free(mr_type_t type, unsigned enc, void *obj);
+/* A deep copy of a collection value, same encoding (COPY). */
+void *mr_obj_dup(mr_type_t type, unsigned enc, const void *obj);
+/* OBJECT ENCODING's word for e's value; strings are "int", "embstr" or
+ * "raw" by their bytes, as Redis would have encoded them. */
+const char *mr_obj_encoding_name(const mr_entry_t *e);
+
+#endif

@@ -1,0 +1,70 @@
+/* Freeing, copying and naming collection values: see mr/object.h. */
+#include <string.h>
+
+#include "mr/object.h"
+#include "mr/util.h"
+#include "types/fieldtab.h"
+#include "types/listpack.h"
+
+/* Redis keeps strings of up to 44 bytes in the object's own allocation
+ * ("embstr") and integers that fit a long as "int"; OBJECT ENCODING reports
+ * what it would have chosen, derived from the bytes. */
+#define EMBSTR_MAX 44
+#define INT_MAX_DIGITS 20
+
+void mr_obj_free(mr_type_t type, unsigned enc, void *obj) {
+    switch (type) {
+    case MR_T_HASH:
+        if (enc == MR_ENC_LISTPACK)
+            mr_lp_free(obj);
+        else
+            mr_ft_free(obj);
+        return;
+    default:
+        abort(); /* no other collection type is stored yet */
+    }
+}
+
+static void *listpack_dup(const unsigned char *lp) {
+    size_t n = mr_lp_bytes(lp);
+    unsigned char *copy = mr_xmalloc(n);
+    memcpy(copy, lp, n);
+    return copy;
+}
+
+static void *fieldtab_dup(mr_ft_t *ft) {
+    mr_ft_t *copy = mr_ft_create(mr_ft_kind(ft));
+    mr_ft_iter_t it;
+    mr_ft_iter_start(ft, &it);
+    for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) {
+        mr_str_t k = mr_ft_key(e), v = mr_ft_value(e);
+        mr_ft_put(copy, k.ptr, k.len, v.ptr, v.len);
+    }
+    mr_ft_iter_end(&it);
+    return copy;
+}
+
+void *mr_obj_dup(mr_type_t type, unsigned enc, const void *obj) {
+    switch (type) {
+    case MR_T_HASH:
+        /* iterating pauses the table's rehashing: it changes no entry */
+        return enc == MR_ENC_LISTPACK ? listpack_dup(obj)
+                                      : fieldtab_dup((mr_ft_t *)obj);
+    default:
+        abort();
+    }
+}
+
+const char *mr_obj_encoding_name(const mr_entry_t *e) {
+    if (mr_entry_type(e) == MR_T_STRING) {
+        long long v;
+        if (e->vlen <= INT_MAX_DIGITS && mr_str2ll(mr_entry_cval(e), e->vlen, &v))
+            return "int";
+        return e->vlen <= EMBSTR_MAX ? "embstr" : "raw";
+    }
+    switch (mr_entry_enc(e)) {
+    case MR_ENC_LISTPACK: return "listpack";
+    case MR_ENC_HASHTABLE: return "hashtable";
+    }
+    return "unknown";
+}
