@@ -1,5 +1,5 @@
-/* Values of the collection types (hashes now; lists, sets and sorted sets
- * as they arrive). A collection lives outside its key's entry: the entry's
+/* Values of the collection types (hashes and sets now; lists and sorted
+ * sets as they arrive). A collection lives outside its key's entry: the entry's
  * value bytes hold one pointer (mr_entry_obj) and meta bits 5-7 hold its
  * encoding (mr_entry_enc). This module knows every type's encodings, so the
  * keyspace can free and copy any value without knowing the commands; the
@@ -9,7 +9,10 @@
  *   hash: MR_ENC_LISTPACK ("listpack", an mr_lp_* listpack of field, value,
  *         field, value...) below hash-max-listpack-entries fields of at most
  *         hash-max-listpack-value bytes, else MR_ENC_HASHTABLE ("hashtable",
- *         an mr_ft_* table of kind MR_FT_HASH). */
+ *         an mr_ft_* table of kind MR_FT_HASH).
+ *   set:  MR_ENC_HASHTABLE only for now (an mr_ft_* table of kind
+ *         MR_FT_SET); Redis 7.0's "intset" for small all-integer sets is
+ *         not built yet. */
 #ifndef MR_OBJECT_H
 #define MR_OBJECT_H
 

@@ -656,6 +656,10 @@ static const mr_cmd_arg_t args_shutdown[] = {
     {NULL},
 };
 
+/* ---- hash: COMMAND DOCS arguments and history ---- */
+
+/* ---- set: COMMAND DOCS arguments and history ---- */
+
 /* ---- the rows ---- */
 
 static mr_cmd_t client_subcmds[] = {
@@ -800,6 +804,8 @@ static mr_cmd_t table[] = {
         .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_move},
 
     /* connection */
+    /* ---- hash ---- */
+    /* ---- set ---- */
     {"ping", cmd_ping, -1, F, 0, 0, 0, "connection", "Ping the server", "1.0.0", "@fast @connection",
         .tips = "request_policy:all_shards response_policy:all_succeeded", .complexity = "O(1)", .args = args_ping},
     {"echo", cmd_echo, 2, L|S|F, 0, 0, 0, "connection", "Echo the given string", "1.0.0", "@fast @connection",

@@ -81,4 +81,8 @@ void cmd_info(mr_call_t *c);
 void cmd_time(mr_call_t *c);
 void cmd_shutdown(mr_call_t *c);
 
+/* src/types/t_hash.c */
+
+/* src/types/t_set.c */
+
 #endif

@@ -15,6 +15,7 @@
 void mr_obj_free(mr_type_t type, unsigned enc, void *obj) {
     switch (type) {
     case MR_T_HASH:
+    case MR_T_SET:
         if (enc == MR_ENC_LISTPACK)
             mr_lp_free(obj);
         else
@@ -32,13 +33,22 @@ static void *listpack_dup(const unsigned char *lp) {
     return copy;
 }
 
+/* Hash and set tables; a sorted set's table is rebuilt with its skip list
+ * by the zset module, since entries point at skip-list nodes. */
 static void *fieldtab_dup(mr_ft_t *ft) {
-    mr_ft_t *copy = mr_ft_create(mr_ft_kind(ft));
+    mr_ft_kind_t kind = mr_ft_kind(ft);
+    if (kind != MR_FT_HASH && kind != MR_FT_SET) abort();
+    mr_ft_t *copy = mr_ft_create(kind);
     mr_ft_iter_t it;
     mr_ft_iter_start(ft, &it);
     for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) {
-        mr_str_t k = mr_ft_key(e), v = mr_ft_value(e);
-        mr_ft_put(copy, k.ptr, k.len, v.ptr, v.len);
+        mr_str_t k = mr_ft_key(e);
+        if (kind == MR_FT_SET) {
+            mr_ft_add(copy, k.ptr, k.len);
+        } else {
+            mr_str_t v = mr_ft_value(e);
+            mr_ft_put(copy, k.ptr, k.len, v.ptr, v.len);
+        }
     }
     mr_ft_iter_end(&it);
     return copy;
@@ -47,6 +57,7 @@ static void *fieldtab_dup(mr_ft_t *ft) {
 void *mr_obj_dup(mr_type_t type, unsigned enc, const void *obj) {
     switch (type) {
     case MR_T_HASH:
+    case MR_T_SET:
         /* iterating pauses the table's rehashing: it changes no entry */
         return enc == MR_ENC_LISTPACK ? listpack_dup(obj)
                                       : fieldtab_dup((mr_ft_t *)obj);
