@@ -1,0 +1,202 @@
+#!/usr/bin/python3
+"""redis-py against the server under test: hashes and sets through the
+client's normal API, pipelines included, checked against what the same
+calls must return. Shares the start/stop and reporting helpers of
+redis_py.py. Prints PASS/FAIL lines; exits 1 on any failure.
+
+Usage: /usr/bin/python3 tests/interop/redis_py_types.py SERVER_BIN
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+import threading
+
+import redis
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import redis_py as base  # noqa: E402  (after the path tweak)
+
+check, check_true, run = base.check, base.check_true, base.run
+
+
+def t_hash(r):
+    r.delete("h")
+    check("HSET new fields", r.hset("h", mapping={"a": "1", "b": "2"}), 2)
+    check("HSET update", r.hset("h", "a", "10"), 0)
+    check("HGET", r.hget("h", "a"), "10")
+    check("HGET missing field", r.hget("h", "zz"), None)
+    check("HMGET", r.hmget("h", ["a", "zz", "b"]), ["10", None, "2"])
+    check("HSETNX existing", r.hsetnx("h", "a", "x"), False)
+    check("HSETNX new", r.hsetnx("h", "c", "3"), True)
+    check("HLEN", r.hlen("h"), 3)
+    check("HEXISTS", (r.hexists("h", "a"), r.hexists("h", "q")), (True, False))
+    check("HSTRLEN", r.hstrlen("h", "a"), 2)
+    check("HKEYS", sorted(r.hkeys("h")), ["a", "b", "c"])
+    check("HVALS", sorted(r.hvals("h")), ["10", "2", "3"])
+    check("HGETALL", r.hgetall("h"), {"a": "10", "b": "2", "c": "3"})
+    check("HINCRBY", r.hincrby("h", "a", 5), 15)
+    check("HINCRBY new", r.hincrby("h", "n", -3), -3)
+    check("HINCRBYFLOAT", r.hincrbyfloat("h", "f", 1.5), 1.5)
+    check("HINCRBYFLOAT again", r.hincrbyfloat("h", "f", 0.25), 1.75)
+    check("HDEL", r.hdel("h", "a", "zz"), 1)
+    check("TYPE hash", r.type("h"), "hash")
+    k = r.hrandfield("h")
+    check_true("HRANDFIELD one", k in ("b", "c", "n", "f"), repr(k))
+    check("HRANDFIELD count", len(r.hrandfield("h", 10)), 4)
+    check("HRANDFIELD negative count", len(r.hrandfield("h", -7)), 7)
+    seen = dict(r.hscan_iter("h"))
+    check("HSCAN", seen, r.hgetall("h"))
+    try:
+        r.hincrby("h", "b", 9223372036854775807)
+        r.hincrby("h", "b", 9223372036854775807)
+        base.bad("HINCRBY overflow", "no error")
+    except redis.ResponseError as e:
+        check("HINCRBY overflow", str(e),
+              "increment or decrement would overflow")
+    try:
+        r.get("h")
+        base.bad("GET on hash", "no error")
+    except redis.ResponseError as e:
+        check_true("GET on hash WRONGTYPE", str(e).startswith("WRONGTYPE"),
+                   str(e))
+    # a big hash (past the compact encoding's limits) behaves the same
+    r.delete("big")
+    r.hset("big", mapping={f"f{i}": "x" * (i % 100) for i in range(1000)})
+    check("big HLEN", r.hlen("big"), 1000)
+    check("big HGET", r.hget("big", "f999"), "x" * 99)
+    check("big HSCAN", len(dict(r.hscan_iter("big", count=50))), 1000)
+    check("HDEL all deletes key", (r.hdel("h", *r.hkeys("h")) > 0,
+                                   r.exists("h")), (True, 0))
+    r.set("s", "v")
+    try:
+        r.hset("s", "a", "1")
+        base.bad("HSET on string", "no error")
+    except redis.ResponseError as e:
+        check_true("HSET on string WRONGTYPE", str(e).startswith("WRONGTYPE"),
+                   str(e))
+    check("COPY hash", r.copy("big", "big2"), True)
+    r.hset("big", "f0", "changed")
+    check("COPY is deep", r.hget("big2", "f0"), "")
+
+
+def t_set(r):
+    r.delete("s1", "s2", "s3", "dst")
+    check("SADD", r.sadd("s1", "a", "b", "c", "a"), 3)
+    check("SADD existing", r.sadd("s1", "a"), 0)
+    check("SCARD", r.scard("s1"), 3)
+    check("SISMEMBER", (r.sismember("s1", "a"), r.sismember("s1", "z")),
+          (True, False))
+    check("SMISMEMBER", r.smismember("s1", ["a", "z", "c"]), [1, 0, 1])
+    check("SMEMBERS", r.smembers("s1"), {"a", "b", "c"})
+    r.sadd("s2", "b", "c", "d")
+    check("SINTER", r.sinter("s1", "s2"), {"b", "c"})
+    check("SUNION", r.sunion("s1", "s2"), {"a", "b", "c", "d"})
+    check("SDIFF", r.sdiff("s1", "s2"), {"a"})
+    check("SINTERSTORE", r.sinterstore("dst", ["s1", "s2"]), 2)
+    check("SINTERSTORE result", r.smembers("dst"), {"b", "c"})
+    check("SUNIONSTORE", r.sunionstore("dst", ["s1", "s2"]), 4)
+    check("SDIFFSTORE", r.sdiffstore("dst", ["s1", "s2"]), 1)
+    check("SINTERCARD", r.execute_command("SINTERCARD", 2, "s1", "s2"), 2)
+    check("SINTERCARD LIMIT",
+          r.execute_command("SINTERCARD", 2, "s1", "s2", "LIMIT", 1), 1)
+    check("SMOVE", r.smove("s1", "s3", "a"), True)
+    check("SMOVE missing", r.smove("s1", "s3", "a"), False)
+    check("SREM", r.srem("s2", "d", "zz"), 1)
+    m = r.srandmember("s2")
+    check_true("SRANDMEMBER", m in ("b", "c"), repr(m))
+    check("SRANDMEMBER count", sorted(r.srandmember("s2", 5)), ["b", "c"])
+    check("SRANDMEMBER negative", len(r.srandmember("s2", -5)), 5)
+    popped = r.spop("s2", 5)
+    check("SPOP count", sorted(popped), ["b", "c"])
+    check("SPOP emptied key", r.exists("s2"), 0)
+    check("SPOP missing", r.spop("s2"), None)
+    r.sadd("many", *range(1000))
+    check("SSCAN", len(set(r.sscan_iter("many", count=37))), 1000)
+    check("SSCAN MATCH", sorted(r.sscan_iter("many", match="99?")),
+          [str(i) for i in range(990, 1000)])
+    check("TYPE set", r.type("many"), "set")
+    try:
+        r.sadd("dst", "x") and r.hset("dst", "f", "v")
+        base.bad("HSET on set", "no error")
+    except redis.ResponseError as e:
+        check_true("HSET on set WRONGTYPE", str(e).startswith("WRONGTYPE"),
+                   str(e))
+
+
+def t_pipeline(r):
+    r.delete("ph", "ps")
+    p = r.pipeline(transaction=False)
+    for i in range(300):
+        p.hset("ph", f"f{i}", i)
+        p.sadd("ps", i % 100)
+    p.hlen("ph")
+    p.scard("ps")
+    p.hget("ph", "f299")
+    res = p.execute()
+    check("pipeline HSET results", res[0:600:2], [1] * 300)
+    check("pipeline SADD results", sum(res[1:600:2]), 100)
+    check("pipeline tail", res[600:], [300, 100, "299"])
+
+
+def t_threads(port):
+    """Eight clients SMOVE members between two sets in both directions and
+    HINCRBY one field: the totals must come out exact."""
+    r = redis.Redis(port=port, decode_responses=True)
+    r.delete("ta", "tb", "th")
+    r.sadd("ta", *range(100))
+    errors = []
+
+    def work(n):
+        c = redis.Redis(port=port, decode_responses=True)
+        try:
+            for i in range(300):
+                src, dst = ("ta", "tb") if (i + n) % 2 else ("tb", "ta")
+                c.smove(src, dst, (i * 7 + n) % 100)
+                c.hincrby("th", "n", 1)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    check("threads no errors", errors, [])
+    check("SMOVE keeps every member once",
+          sorted(int(x) for x in r.smembers("ta") | r.smembers("tb")),
+          list(range(100)))
+    check("SMOVE total", r.scard("ta") + r.scard("tb"), 100)
+    check("8 threads x 300 HINCRBY", r.hget("th", "n"), "2400")
+
+
+def main():
+    if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
+        print(__doc__, file=sys.stderr)
+        return 2
+    workdir = tempfile.mkdtemp(prefix="mr-pytypes-")
+    proc = None
+    try:
+        proc, port = base.start_server(os.path.abspath(sys.argv[1]), workdir)
+        r = redis.Redis(port=port, decode_responses=True)
+        run("hash", lambda: t_hash(r))
+        run("set", lambda: t_set(r))
+        run("pipeline", lambda: t_pipeline(r))
+        run("threads", lambda: t_threads(port))
+        check("server still running", proc.poll(), None)
+    except Exception as e:  # noqa: BLE001
+        base.bad("setup", f"{type(e).__name__}: {e}")
+    finally:
+        if proc is not None:
+            base.stop_server(proc)
+        if base.FAILS:
+            with open(os.path.join(workdir, "server.log"), "rb") as f:
+                sys.stdout.write(f.read()[-20000:].decode(errors="replace"))
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"redis_py_types.py: {base.PASSES} passed, {base.FAILS} failed")
+    return 1 if base.FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
