@@ -47,14 +47,18 @@ enum {
     MR_KS_VARIABLE_FLAGS = 1u << 10,
 };
 
-/* One key specification: begin_search by index, find_keys by range (the
- * only shapes the registered commands need). Arrays of them end with an
- * entry whose flags are 0. */
+/* One key specification: begin_search by index, find_keys by range or, when
+ * `keynum` is set, by keynum (a count argument precedes the keys, as in
+ * SINTERCARD numkeys key...). Arrays of them end with an entry whose flags
+ * are 0. */
 typedef struct mr_key_spec {
     uint32_t flags;
     int index;                 /* begin_search: argv index of the first key */
-    int lastkey, keystep, limit; /* find_keys range, relative to index */
+    int lastkey, keystep, limit; /* find_keys range, relative to index;
+                                  * keynum uses keystep too */
     const char *notes;         /* NULL: no "notes" field */
+    bool keynum;               /* find_keys is keynum, not range */
+    int keynumidx, firstkey;   /* keynum: relative to index */
 } mr_key_spec_t;
 
 /* COMMAND DOCS argument types ("string", "integer", ..., "block"). */
@@ -113,6 +117,14 @@ typedef struct mr_cmd {
     const char *replaced_by;
     const char *const *history;      /* version, text, version, text, ..., NULL */
     const mr_cmd_arg_t *args;        /* ends with {NULL} */
+    /* Commands whose keys first/last/step cannot describe (numkeys before
+     * the keys: SINTERCARD); first/last/step are then 0 0 0, as Redis
+     * reports, and COMMAND shows the "movablekeys" flag. Fills up to `max`
+     * argv indexes of the call's keys and returns how many keys there are
+     * (possibly more than max: dispatch then calls again with room for
+     * all), or -1 when the arguments are malformed: dispatch locks nothing
+     * and the handler replies the error without touching the keyspace. */
+    int (*getkeys)(const mr_call_t *call, int *key_argv_idx, int max);
 } mr_cmd_t;
 
 /* What a handler sees. The handler reads argv, writes `reply`, and counts
@@ -153,6 +165,17 @@ bool mr_arg_ld(mr_call_t *call, int i, long double *out); /* ERR value is not a 
 void mr_reply_syntax_err(mr_call_t *call);                /* ERR syntax error */
 void mr_reply_arity_err(mr_call_t *call);                 /* wrong number of arguments for '<fullname>' */
 void mr_reply_unknown_subcmd(mr_call_t *call);            /* unknown subcommand '<x>'. Try <CMD> HELP. */
+/* For replies whose length the client picks (HRANDFIELD, SRANDMEMBER with a
+ * huge negative count): once the bytes written since `start` pass
+ * MR_MAX_CLIENT_SIZED_REPLY, marks the connection to close after its
+ * replies and returns true, and the caller stops. Redis cuts such a client
+ * off at its output buffer limit; without one, a count of -LONG_MAX would
+ * hold a worker and a shard lock while filling memory. */
+#define MR_MAX_CLIENT_SIZED_REPLY ((size_t)256 << 20)
+bool mr_reply_cut_if_huge(mr_call_t *call, size_t start);
+/* A HELP reply: each line of the NULL-terminated list becomes one status
+ * string, in one array. */
+void mr_reply_help(mr_reply_t *r, const char *const *lines);
 
 /* Command families register no code here: their handlers are declared in
  * src/cmd/handlers.h and referenced by the table. */

@@ -36,6 +36,12 @@ typedef enum {
 #define MR_EF_EXPIRE 0x10u /* meta flag: 8-byte expiry precedes the key */
 #define MR_EF_ENC_SHIFT 5u /* meta bits 5-7: a collection's encoding */
 #define MR_EF_ENC_MASK (0x7u << MR_EF_ENC_SHIFT)
+/* meta flag of strings only (bit 5, the encoding bits of collections): the
+ * value was edited in place (APPEND, SETRANGE), which Redis stores "raw" */
+#define MR_EF_STR_RAW 0x20u
+/* meta bits 8-31: the LRU clock (seconds, wrapping) of the last access */
+#define MR_LRU_SHIFT 8u
+#define MR_LRU_MAX 0xffffffu
 
 typedef struct mr_entry {
     struct mr_entry *next; /* bucket chain */
@@ -66,6 +72,10 @@ static inline char *mr_entry_val(mr_entry_t *e) {
 }
 static inline const char *mr_entry_cval(const mr_entry_t *e) {
     return e->data + (mr_entry_has_expire(e) ? 8 : 0) + e->klen;
+}
+
+static inline uint32_t mr_entry_lru(const mr_entry_t *e) {
+    return e->meta >> MR_LRU_SHIFT;
 }
 
 /* Collections (every type but strings, see mr/object.h): the value bytes
@@ -108,6 +118,13 @@ mr_entry_t *mr_db_lookup_read_locked(int db, const void *key, size_t klen,
                                      int64_t now_ms);
 mr_entry_t *mr_db_lookup_write_locked(int db, const void *key, size_t klen,
                                       int64_t now_ms);
+/* Both of the above mark the entry accessed (its LRU clock); this read,
+ * counted like _read, does not: for commands that only inspect a key
+ * (TYPE, EXISTS, TTL, OBJECT), as Redis's LOOKUP_NOTOUCH. */
+mr_entry_t *mr_db_lookup_notouch_locked(int db, const void *key, size_t klen,
+                                        int64_t now_ms);
+/* The LRU clock now: seconds, MR_LRU_MAX wraps (OBJECT IDLETIME). */
+uint32_t mr_store_lru_clock(int64_t now_ms);
 /* Sets key to a string value, replacing whatever it held (any type).
  * expire_ms: absolute ms, MR_NO_EXPIRE or MR_KEEP_TTL. Returns the entry. */
 mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mr/cmd.h"
+#include "mr/conn.h"
 #include "mr/reply.h"
 #include "proto/errors.h"
 
@@ -42,4 +43,18 @@ void mr_reply_unknown_subcmd(mr_call_t *call) {
                               call->argv[1].len < 128 ? call->argv[1].len : 128);
     mr_reply_errf(call->reply, "ERR unknown subcommand '%.*s'. Try %s HELP.",
                   sublen, call->argv[1].ptr, upper);
+}
+
+void mr_reply_help(mr_reply_t *r, const char *const *lines) {
+    long n = 0;
+    while (lines[n]) n++;
+    mr_reply_array(r, n);
+    for (long i = 0; i < n; i++) mr_reply_simple(r, lines[i]);
+}
+
+bool mr_reply_cut_if_huge(mr_call_t *call, size_t start) {
+    if (call->reply->out->len - start <= MR_MAX_CLIENT_SIZED_REPLY)
+        return false;
+    if (call->conn) mr_conn_close_after_reply(call->conn);
+    return true;
 }

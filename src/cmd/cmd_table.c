@@ -658,7 +658,254 @@ static const mr_cmd_arg_t args_shutdown[] = {
 
 /* ---- hash: COMMAND DOCS arguments and history ---- */
 
+static const char *const hist_hset[] = {
+    "4.0.0", "Accepts multiple `field` and `value` arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_hset_1[] = {
+    {"field", STR, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hset[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field_value", BLOCK, 0, NULL, NULL, MUL, args_hset_1},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hsetnx[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field", STR, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hget[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hmget[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hmset_1[] = {
+    {"field", STR, 0, NULL, NULL, 0, NULL},
+    {"value", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hmset[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field_value", BLOCK, 0, NULL, NULL, MUL, args_hmset_1},
+    {NULL},
+};
+
+static const char *const hist_hdel[] = {
+    "2.4.0", "Accepts multiple `field` arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_hdel[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hexists[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hlen[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hstrlen[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hkeys[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hvals[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hgetall[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hincrby[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field", STR, 0, NULL, NULL, 0, NULL},
+    {"increment", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hincrbyfloat[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"field", STR, 0, NULL, NULL, 0, NULL},
+    {"increment", DBL, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hrandfield_1[] = {
+    {"count", INT, 0, NULL, NULL, 0, NULL},
+    {"withvalues", TOK, 0, "WITHVALUES", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hrandfield[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"options", BLOCK, 0, NULL, NULL, OPT, args_hrandfield_1},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_hscan[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"cursor", INT, 0, NULL, NULL, 0, NULL},
+    {"pattern", PAT, 0, "MATCH", NULL, OPT, NULL},
+    {"count", INT, 0, "COUNT", NULL, OPT, NULL},
+    {NULL},
+};
+
+
 /* ---- set: COMMAND DOCS arguments and history ---- */
+
+static const char *const hist_sadd[] = {
+    "2.4.0", "Accepts multiple `member` arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_sadd[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const char *const hist_srem[] = {
+    "2.4.0", "Accepts multiple `member` arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_srem[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_smembers[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_sismember[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_smismember[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_scard[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const char *const hist_spop[] = {
+    "3.2.0", "Added the `count` argument.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_spop[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, "3.2.0", OPT, NULL},
+    {NULL},
+};
+
+static const char *const hist_srandmember[] = {
+    "2.6.0", "Added the optional `count` argument.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_srandmember[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, "2.6.0", OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_smove[] = {
+    {"source", KEY, 0, NULL, NULL, 0, NULL},
+    {"destination", KEY, 1, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_sinter[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_sintercard[] = {
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"limit", INT, 0, "LIMIT", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_sunion[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_sdiff[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_sinterstore[] = {
+    {"destination", KEY, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 1, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_sunionstore[] = {
+    {"destination", KEY, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 1, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_sdiffstore[] = {
+    {"destination", KEY, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 1, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_sscan[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"cursor", INT, 0, NULL, NULL, 0, NULL},
+    {"pattern", PAT, 0, "MATCH", NULL, OPT, NULL},
+    {"count", INT, 0, "COUNT", NULL, OPT, NULL},
+    {NULL},
+};
 
 /* ---- the rows ---- */
 
@@ -702,6 +949,25 @@ static mr_cmd_t config_subcmds[] = {
     {"resetstat", cmd_config_resetstat, 2, A|N|L|S, 0, 0, 0, "server", "Reset the stats returned by INFO", "2.0.0", "@admin @slow @dangerous",
         .complexity = "O(1)"},
     {"help", cmd_config_help, 2, L|S, 0, 0, 0, "server", "Show helpful text about the different subcommands", "5.0.0", "@slow",
+        .complexity = "O(1)"},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_object_key[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static mr_cmd_t object_subcmds[] = {
+    {"encoding", cmd_object_encoding, 3, R, 2, 2, 1, "generic", "Inspect the internal encoding of a Redis object", "2.2.3", "@keyspace @read @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO, 2, 0, 1, 0}), .complexity = "O(1)", .args = args_object_key},
+    {"freq", cmd_object_freq, 3, R, 2, 2, 1, "generic", "Get the logarithmic access frequency counter of a Redis object", "4.0.0", "@keyspace @read @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO, 2, 0, 1, 0}), .complexity = "O(1)", .args = args_object_key},
+    {"idletime", cmd_object_idletime, 3, R, 2, 2, 1, "generic", "Get the time since a Redis object was last accessed", "2.2.3", "@keyspace @read @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO, 2, 0, 1, 0}), .complexity = "O(1)", .args = args_object_key},
+    {"refcount", cmd_object_refcount, 3, R, 2, 2, 1, "generic", "Get the number of references to the value of the key", "2.2.3", "@keyspace @read @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO, 2, 0, 1, 0}), .complexity = "O(1)", .args = args_object_key},
+    {"help", cmd_object_help, 2, L|S, 0, 0, 0, "generic", "Show helpful text about the different subcommands", "6.2.0", "@keyspace @slow",
         .complexity = "O(1)"},
     {NULL},
 };
@@ -804,8 +1070,76 @@ static mr_cmd_t table[] = {
         .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_move},
 
     /* connection */
+    {"object", NULL, -2, 0, 0, 0, 0, "generic", "A container for object introspection commands", "2.2.3", "@slow", object_subcmds,
+        .complexity = "Depends on subcommand."},
     /* ---- hash ---- */
+    {"hset", cmd_hset, -4, W|M|F, 1, 1, 1, "hash", "Set the string value of a hash field", "2.0.0", "@write @hash @fast",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.", .history = hist_hset, .args = args_hset},
+    {"hsetnx", cmd_hsetnx, 4, W|M|F, 1, 1, 1, "hash", "Set the value of a hash field, only if the field does not exist", "2.0.0", "@write @hash @fast",
+        .key_specs = KEY_SPECS({RW|INS, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_hsetnx},
+    {"hget", cmd_hget, 3, R|F, 1, 1, 1, "hash", "Get the value of a hash field", "2.0.0", "@read @hash @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_hget},
+    {"hmget", cmd_hmget, -3, R|F, 1, 1, 1, "hash", "Get the values of all the given hash fields", "2.0.0", "@read @hash @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of fields being requested.", .args = args_hmget},
+    {"hmset", cmd_hmset, -4, W|M|F, 1, 1, 1, "hash", "Set multiple hash fields to multiple values", "2.0.0", "@write @hash @fast",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of fields being set.", .deprecated_since = "4.0.0", .replaced_by = "`HSET` with multiple field-value pairs", .args = args_hmset},
+    {"hdel", cmd_hdel, -3, W|F, 1, 1, 1, "hash", "Delete one or more hash fields", "2.0.0", "@write @hash @fast",
+        .key_specs = KEY_SPECS({RW|DELK, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of fields to be removed.", .history = hist_hdel, .args = args_hdel},
+    {"hexists", cmd_hexists, 3, R|F, 1, 1, 1, "hash", "Determine if a hash field exists", "2.0.0", "@read @hash @fast",
+        .key_specs = KEY_SPECS({RO, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_hexists},
+    {"hlen", cmd_hlen, 2, R|F, 1, 1, 1, "hash", "Get the number of fields in a hash", "2.0.0", "@read @hash @fast",
+        .key_specs = KEY_SPECS({RO, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_hlen},
+    {"hstrlen", cmd_hstrlen, 3, R|F, 1, 1, 1, "hash", "Get the length of the value of a hash field", "3.2.0", "@read @hash @fast",
+        .key_specs = KEY_SPECS({RO, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_hstrlen},
+    {"hkeys", cmd_hkeys, 2, R, 1, 1, 1, "hash", "Get all the fields in a hash", "2.0.0", "@read @hash @slow",
+        .tips = "nondeterministic_output_order", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the size of the hash.", .args = args_hkeys},
+    {"hvals", cmd_hvals, 2, R, 1, 1, 1, "hash", "Get all the values in a hash", "2.0.0", "@read @hash @slow",
+        .tips = "nondeterministic_output_order", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the size of the hash.", .args = args_hvals},
+    {"hgetall", cmd_hgetall, 2, R, 1, 1, 1, "hash", "Get all the fields and values in a hash", "2.0.0", "@read @hash @slow",
+        .tips = "nondeterministic_output_order", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the size of the hash.", .args = args_hgetall},
+    {"hincrby", cmd_hincrby, 4, W|M|F, 1, 1, 1, "hash", "Increment the integer value of a hash field by the given number", "2.0.0", "@write @hash @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_hincrby},
+    {"hincrbyfloat", cmd_hincrbyfloat, 4, W|M|F, 1, 1, 1, "hash", "Increment the float value of a hash field by the given amount", "2.6.0", "@write @hash @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_hincrbyfloat},
+    {"hrandfield", cmd_hrandfield, -2, R, 1, 1, 1, "hash", "Get one or multiple random fields from a hash", "6.2.0", "@read @hash @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of fields returned", .args = args_hrandfield},
+    {"hscan", cmd_hscan, -3, R, 1, 1, 1, "hash", "Incrementally iterate hash fields and associated values", "2.8.0", "@read @hash @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", .args = args_hscan},
     /* ---- set ---- */
+    {"sadd", cmd_sadd, -3, W|M|F, 1, 1, 1, "set", "Add one or more members to a set", "1.0.0", "@write @set @fast",
+        .key_specs = KEY_SPECS({RW|INS, 1, 0, 1, 0}), .complexity = "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", .history = hist_sadd, .args = args_sadd},
+    {"srem", cmd_srem, -3, W|F, 1, 1, 1, "set", "Remove one or more members from a set", "1.0.0", "@write @set @fast",
+        .key_specs = KEY_SPECS({RW|DELK, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of members to be removed.", .history = hist_srem, .args = args_srem},
+    {"smembers", cmd_smembers, 2, R, 1, 1, 1, "set", "Get all the members in a set", "1.0.0", "@read @set @slow",
+        .tips = "nondeterministic_output_order", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the set cardinality.", .args = args_smembers},
+    {"sismember", cmd_sismember, 3, R|F, 1, 1, 1, "set", "Determine if a given value is a member of a set", "1.0.0", "@read @set @fast",
+        .key_specs = KEY_SPECS({RO, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_sismember},
+    {"smismember", cmd_smismember, -3, R|F, 1, 1, 1, "set", "Returns the membership associated with the given elements for a set", "6.2.0", "@read @set @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of elements being checked for membership", .args = args_smismember},
+    {"scard", cmd_scard, 2, R|F, 1, 1, 1, "set", "Get the number of members in a set", "1.0.0", "@read @set @fast",
+        .key_specs = KEY_SPECS({RO, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_scard},
+    {"spop", cmd_spop, -2, W|F, 1, 1, 1, "set", "Remove and return one or multiple random members from a set", "1.0.0", "@write @set @fast",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}), .complexity = "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.", .history = hist_spop, .args = args_spop},
+    {"srandmember", cmd_srandmember, -2, R, 1, 1, 1, "set", "Get one or multiple random members from a set", "1.0.0", "@read @set @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.", .history = hist_srandmember, .args = args_srandmember},
+    {"smove", cmd_smove, 4, W|F, 1, 2, 1, "set", "Move a member from one set to another", "1.0.0", "@write @set @fast",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}, {RW|INS, 2, 0, 1, 0}), .complexity = "O(1)", .args = args_smove},
+    {"sinter", cmd_sinter, -2, R, 1, -1, 1, "set", "Intersect multiple sets", "1.0.0", "@read @set @slow",
+        .tips = "nondeterministic_output_order", .key_specs = KEY_SPECS({RO|ACC, 1, -1, 1, 0}), .complexity = "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", .args = args_sinter},
+    {"sintercard", cmd_sintercard, -3, R, 0, 0, 0, "set", "Intersect multiple sets and return the cardinality of the result", "7.0.0", "@read @set @slow",
+        .getkeys = sintercard_getkeys, .key_specs = KEY_SPECS({.flags = RO|ACC, .index = 1, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", .args = args_sintercard},
+    {"sunion", cmd_sunion, -2, R, 1, -1, 1, "set", "Add multiple sets", "1.0.0", "@read @set @slow",
+        .tips = "nondeterministic_output_order", .key_specs = KEY_SPECS({RO|ACC, 1, -1, 1, 0}), .complexity = "O(N) where N is the total number of elements in all given sets.", .args = args_sunion},
+    {"sdiff", cmd_sdiff, -2, R, 1, -1, 1, "set", "Subtract multiple sets", "1.0.0", "@read @set @slow",
+        .tips = "nondeterministic_output_order", .key_specs = KEY_SPECS({RO|ACC, 1, -1, 1, 0}), .complexity = "O(N) where N is the total number of elements in all given sets.", .args = args_sdiff},
+    {"sinterstore", cmd_sinterstore, -3, W|M, 1, -1, 1, "set", "Intersect multiple sets and store the resulting set in a key", "1.0.0", "@write @set @slow",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}, {RO|ACC, 2, -1, 1, 0}), .complexity = "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", .args = args_sinterstore},
+    {"sunionstore", cmd_sunionstore, -3, W|M, 1, -1, 1, "set", "Add multiple sets and store the resulting set in a key", "1.0.0", "@write @set @slow",
+        .key_specs = KEY_SPECS({OW|UPD, 1, 0, 1, 0}, {RO|ACC, 2, -1, 1, 0}), .complexity = "O(N) where N is the total number of elements in all given sets.", .args = args_sunionstore},
+    {"sdiffstore", cmd_sdiffstore, -3, W|M, 1, -1, 1, "set", "Subtract multiple sets and store the resulting set in a key", "1.0.0", "@write @set @slow",
+        .key_specs = KEY_SPECS({OW|UPD, 1, 0, 1, 0}, {RO|ACC, 2, -1, 1, 0}), .complexity = "O(N) where N is the total number of elements in all given sets.", .args = args_sdiffstore},
+    {"sscan", cmd_sscan, -3, R, 1, 1, 1, "set", "Incrementally iterate Set elements", "2.8.0", "@read @set @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", .args = args_sscan},
     {"ping", cmd_ping, -1, F, 0, 0, 0, "connection", "Ping the server", "1.0.0", "@fast @connection",
         .tips = "request_policy:all_shards response_policy:all_succeeded", .complexity = "O(1)", .args = args_ping},
     {"echo", cmd_echo, 2, L|S|F, 0, 0, 0, "connection", "Echo the given string", "1.0.0", "@fast @connection",

@@ -42,21 +42,51 @@ static int cmp_u32(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Collects the shards of the command's keys, sorted and unique. Returns the
- * count; *ids points at `stack` or at a heap array the caller frees. */
-static int key_shards(const mr_call_t *call, uint32_t *stack, uint32_t **ids) {
+/* Argv indexes of the command's keys: from the row's getkeys hook when it
+ * has one (movable keys), else first/last/step. Returns the count (0 when
+ * none, or when getkeys found the arguments malformed: the handler replies
+ * the error and touches no key); *idx points at `stack` or at a heap array
+ * the caller frees. */
+static int key_positions(const mr_call_t *call, int *stack, int **idx) {
     const mr_cmd_t *cmd = call->cmd;
-    *ids = stack;
-    if (cmd->first <= 0 || (cmd->flags & MR_CMD_NOLOCK)) return 0;
+    *idx = stack;
+    if (cmd->flags & MR_CMD_NOLOCK) return 0;
+    if (cmd->getkeys) {
+        int n = cmd->getkeys(call, stack, STACK_SHARDS);
+        if (n <= 0) return 0;
+        if (n > STACK_SHARDS) {
+            /* n <= argc: the hook counts argv positions */
+            int room = n;
+            *idx = mr_xmalloc(sizeof **idx * (size_t)room);
+            n = cmd->getkeys(call, *idx, room);
+            if (n > room) n = room;
+        }
+        return n;
+    }
+    if (cmd->first <= 0) return 0;
     int last = cmd->last < 0 ? call->argc + cmd->last : cmd->last;
     if (last >= call->argc) last = call->argc - 1;
     if (last < cmd->first) return 0;
     int nkeys = (last - cmd->first) / cmd->step + 1;
-    uint32_t *out = stack;
+    int *out = stack;
     if (nkeys > STACK_SHARDS) out = mr_xmalloc(sizeof *out * (size_t)nkeys);
     int n = 0;
-    for (int i = cmd->first; i <= last; i += cmd->step)
-        out[n++] = mr_store_shard_of(call->argv[i].ptr, call->argv[i].len);
+    for (int i = cmd->first; i <= last; i += cmd->step) out[n++] = i;
+    *idx = out;
+    return n;
+}
+
+/* Collects the shards of the command's keys, sorted and unique. Returns the
+ * count; *ids points at `stack` or at a heap array the caller frees. */
+static int key_shards(const mr_call_t *call, uint32_t *stack, uint32_t **ids) {
+    int pos_stack[STACK_SHARDS], *pos;
+    int n = key_positions(call, pos_stack, &pos);
+    uint32_t *out = stack;
+    if (n > STACK_SHARDS) out = mr_xmalloc(sizeof *out * (size_t)n);
+    for (int i = 0; i < n; i++)
+        out[i] = mr_store_shard_of(call->argv[pos[i]].ptr,
+                                   call->argv[pos[i]].len);
+    if (pos != pos_stack) mr_free(pos);
     if (n > 1) {
         qsort(out, (size_t)n, sizeof *out, cmp_u32);
         int u = 1;

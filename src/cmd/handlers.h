@@ -48,6 +48,11 @@ void cmd_expiretime(mr_call_t *c);
 void cmd_pexpiretime(mr_call_t *c);
 void cmd_persist(mr_call_t *c);
 void cmd_touch(mr_call_t *c);
+void cmd_object_encoding(mr_call_t *c);
+void cmd_object_freq(mr_call_t *c);
+void cmd_object_idletime(mr_call_t *c);
+void cmd_object_refcount(mr_call_t *c);
+void cmd_object_help(mr_call_t *c);
 void cmd_copy(mr_call_t *c);
 void cmd_move(mr_call_t *c);
 
@@ -82,7 +87,42 @@ void cmd_time(mr_call_t *c);
 void cmd_shutdown(mr_call_t *c);
 
 /* src/types/t_hash.c */
+void cmd_hset(mr_call_t *c);
+void cmd_hsetnx(mr_call_t *c);
+void cmd_hget(mr_call_t *c);
+void cmd_hmget(mr_call_t *c);
+void cmd_hmset(mr_call_t *c);
+void cmd_hdel(mr_call_t *c);
+void cmd_hexists(mr_call_t *c);
+void cmd_hlen(mr_call_t *c);
+void cmd_hstrlen(mr_call_t *c);
+void cmd_hkeys(mr_call_t *c);
+void cmd_hvals(mr_call_t *c);
+void cmd_hgetall(mr_call_t *c);
+void cmd_hincrby(mr_call_t *c);
+void cmd_hincrbyfloat(mr_call_t *c);
+void cmd_hrandfield(mr_call_t *c);
+void cmd_hscan(mr_call_t *c);
 
 /* src/types/t_set.c */
+void cmd_sadd(mr_call_t *c);
+void cmd_srem(mr_call_t *c);
+void cmd_smembers(mr_call_t *c);
+void cmd_sismember(mr_call_t *c);
+void cmd_smismember(mr_call_t *c);
+void cmd_scard(mr_call_t *c);
+void cmd_spop(mr_call_t *c);
+void cmd_srandmember(mr_call_t *c);
+void cmd_smove(mr_call_t *c);
+void cmd_sinter(mr_call_t *c);
+void cmd_sintercard(mr_call_t *c);
+void cmd_sunion(mr_call_t *c);
+void cmd_sdiff(mr_call_t *c);
+void cmd_sinterstore(mr_call_t *c);
+void cmd_sunionstore(mr_call_t *c);
+void cmd_sdiffstore(mr_call_t *c);
+void cmd_sscan(mr_call_t *c);
+/* SINTERCARD's keys (after numkeys) for dispatch's locking: mr_cmd_t.getkeys */
+int sintercard_getkeys(const mr_call_t *c, int *key_argv_idx, int max);
 
 #endif

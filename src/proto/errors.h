@@ -32,4 +32,9 @@
 #define MR_ERR_PROTO_BULK_BIG "ERR Protocol error: too big bulk count string"
 /* "ERR Protocol error: expected '$', got '%c'" is built at its call site */
 
+#define MR_ERR_NO_LFU                                                          \
+    "ERR An LFU maxmemory policy is not selected, access frequency not "      \
+    "tracked. Please note that when switching between policies at runtime "   \
+    "LRU and LFU data will take some time to adjust."
+
 #endif

@@ -63,7 +63,7 @@ static const option_t options[] = {
     {"proto-max-bulk-len", OPT_MEM, true, OFF(proto_max_bulk_len), "536870912", 1048576, LLMAX, NULL, NULL, "largest bulk string a request may carry"},
     {"client-query-buffer-limit", OPT_MEM, true, OFF(client_query_buffer_limit), "1073741824", 1048576, LLMAX, NULL, NULL, "largest query buffer of one client"},
     {"hz", OPT_ATOMIC, true, OFF(hz), "10", 0, I32MAX, NULL, NULL, "background task frequency (clamped to 1..500)"},
-    {"hash-max-listpack-entries", OPT_ATOMIC, true, OFF(hash_max_listpack_entries), "128", 0, LLMAX, NULL, NULL, "largest hash kept in the compact encoding (fields)"},
+    {"hash-max-listpack-entries", OPT_ATOMIC, true, OFF(hash_max_listpack_entries), "512", 0, LLMAX, NULL, NULL, "largest hash kept in the compact encoding (fields)"},
     {"hash-max-listpack-value", OPT_ATOMIC, true, OFF(hash_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "longest field or value a compact hash holds (bytes)"},
     {"save", OPT_ONLY, false, OFF(save), "", 0, 0, NULL, "Invalid save parameters", "snapshots are not built yet: must be empty"},
     {"appendonly", OPT_ONLY, false, OFF(appendonly), "no", 0, 0, NULL, "argument must be 'yes' or 'no'", "the append-only file is not built yet: must be no"},

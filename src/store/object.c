@@ -7,8 +7,9 @@
 #include "types/listpack.h"
 
 /* Redis keeps strings of up to 44 bytes in the object's own allocation
- * ("embstr") and integers that fit a long as "int"; OBJECT ENCODING reports
- * what it would have chosen, derived from the bytes. */
+ * ("embstr") and integers that fit a long as "int", and turns a string
+ * edited in place (APPEND, SETRANGE) "raw"; OBJECT ENCODING reports what it
+ * would have chosen, from the bytes and that flag (MR_EF_STR_RAW). */
 #define EMBSTR_MAX 44
 #define INT_MAX_DIGITS 20
 
@@ -69,7 +70,9 @@ void *mr_obj_dup(mr_type_t type, unsigned enc, const void *obj) {
 const char *mr_obj_encoding_name(const mr_entry_t *e) {
     if (mr_entry_type(e) == MR_T_STRING) {
         long long v;
-        if (e->vlen <= INT_MAX_DIGITS && mr_str2ll(mr_entry_cval(e), e->vlen, &v))
+        if (e->meta & MR_EF_STR_RAW) return "raw";
+        if (e->vlen <= INT_MAX_DIGITS &&
+            mr_str2ll(mr_entry_cval(e), e->vlen, &v))
             return "int";
         return e->vlen <= EMBSTR_MAX ? "embstr" : "raw";
     }

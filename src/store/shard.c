@@ -5,6 +5,7 @@
  * x 16 databases cost one pointer each while empty. */
 #include <pthread.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,10 @@ static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
 /* Builds an entry; meta carries type and clock bits (the expiry flag is set
  * from expire_ms). Lengths were bounded by the protocol layer; a length
  * that does not fit the header is a programming error. */
+/* The LRU clock for entries created where no command clock is at hand:
+ * set at init and by every worker's cron, so at most one tick old. */
+static _Atomic uint32_t lru_now;
+
 static mr_entry_t *entry_new(const void *key, size_t klen, uint32_t meta,
                              int64_t expire_ms, const void *val,
                              size_t vlen) {
@@ -78,6 +83,11 @@ static mr_entry_t *entry_new(const void *key, size_t klen, uint32_t meta,
     e->next = NULL;
     e->klen = (uint32_t)klen;
     e->vlen = (uint32_t)vlen;
+    /* a new value is accessed now, unless it carries an older clock over
+     * (RENAME keeps the value's) */
+    if ((meta >> MR_LRU_SHIFT) == 0)
+        meta |= atomic_load_explicit(&lru_now, memory_order_relaxed)
+                << MR_LRU_SHIFT;
     e->meta = (meta & ~MR_EF_EXPIRE) | (has ? MR_EF_EXPIRE : 0);
     if (has) memcpy(e->data, &expire_ms, sizeof expire_ms);
     memcpy((char *)mr_entry_key(e), key, klen);
@@ -153,6 +163,7 @@ void mr_store_init(unsigned bits, int n) {
     if (n < 1) n = 1;
     shard_bits = bits;
     shard_mask = (1u << bits) - 1;
+    atomic_store(&lru_now, mr_store_lru_clock(mr_mstime()));
     ndbs = n;
     size_t ns = (size_t)1 << bits;
     shards_raw = mr_xmalloc(ns * sizeof(shard_t) + alignof(shard_t));
@@ -218,8 +229,19 @@ static mr_entry_t *lookup(int db, const void *key, size_t klen,
     return *l;
 }
 
-mr_entry_t *mr_db_lookup_read_locked(int db, const void *key, size_t klen,
-                                     int64_t now_ms) {
+uint32_t mr_store_lru_clock(int64_t now_ms) {
+    return (uint32_t)(now_ms / 1000) & MR_LRU_MAX;
+}
+
+/* The entry's line is already in cache for the lookup, so the stamp costs
+ * one store (Redis stamps on every lookup too). */
+static void touch(mr_entry_t *e, int64_t now_ms) {
+    e->meta = (e->meta & ((1u << MR_LRU_SHIFT) - 1)) |
+              (mr_store_lru_clock(now_ms) << MR_LRU_SHIFT);
+}
+
+mr_entry_t *mr_db_lookup_notouch_locked(int db, const void *key, size_t klen,
+                                        int64_t now_ms) {
     mr_entry_t *e = lookup(db, key, klen, now_ms);
     if (e)
         MR_STAT_INC(keyspace_hits);
@@ -228,9 +250,18 @@ mr_entry_t *mr_db_lookup_read_locked(int db, const void *key, size_t klen,
     return e;
 }
 
+mr_entry_t *mr_db_lookup_read_locked(int db, const void *key, size_t klen,
+                                     int64_t now_ms) {
+    mr_entry_t *e = mr_db_lookup_notouch_locked(db, key, klen, now_ms);
+    if (e) touch(e, now_ms);
+    return e;
+}
+
 mr_entry_t *mr_db_lookup_write_locked(int db, const void *key, size_t klen,
                                       int64_t now_ms) {
-    return lookup(db, key, klen, now_ms);
+    mr_entry_t *e = lookup(db, key, klen, now_ms);
+    if (e) touch(e, now_ms);
+    return e;
 }
 
 /* Whether p lies inside e's allocation (the new value is a slice of the
@@ -270,6 +301,7 @@ mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,
         mr_entry_t *e = old;
         if (sz != entry_alloc_size(old)) e = mr_xrealloc(old, sz);
         e->vlen = (uint32_t)vlen;
+        e->meta &= ~MR_EF_STR_RAW; /* a new value, encoded afresh */
         if (has) memcpy(e->data, &expire_ms, sizeof expire_ms);
         if (vlen) memcpy(mr_entry_val(e), val, vlen);
         *l = e;
@@ -608,6 +640,8 @@ static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
 size_t mr_store_cron(unsigned w, unsigned nw, int64_t now_ms,
                      uint64_t budget_us) {
     unsigned ns = mr_store_nshards();
+    atomic_store_explicit(&lru_now, mr_store_lru_clock(now_ms),
+                          memory_order_relaxed);
     if (!shards || nw == 0 || w >= nw || w >= ns) return 0;
     /* where this thread's previous call stopped, so a tight budget still
      * gets round to every shard over successive calls */

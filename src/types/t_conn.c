@@ -23,14 +23,6 @@
 #define ERR_PROTO_NOT_INT \
     "ERR Protocol version is not an integer or out of range"
 
-/* Lines of a HELP reply: each becomes one status string. */
-static void reply_help(mr_reply_t *r, const char *const *lines) {
-    long n = 0;
-    while (lines[n]) n++;
-    mr_reply_array(r, n);
-    for (long i = 0; i < n; i++) mr_reply_simple(r, lines[i]);
-}
-
 void cmd_ping(mr_call_t *c) {
     if (c->argc > 2) {
         mr_reply_arity_err(c);
@@ -401,5 +393,5 @@ void cmd_client_help(mr_call_t *c) {
         "    Prints this help.",
         NULL,
     };
-    reply_help(c->reply, lines);
+    mr_reply_help(c->reply, lines);
 }

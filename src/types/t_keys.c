@@ -17,6 +17,7 @@
 
 #include "cmd/handlers.h"
 #include "mr/cmd.h"
+#include "mr/object.h"
 #include "mr/reply.h"
 #include "mr/store.h"
 #include "mr/util.h"
@@ -88,23 +89,28 @@ void cmd_del(mr_call_t *call) {
     mr_reply_int(call->reply, n);
 }
 
-/* EXISTS and TOUCH: a key named twice counts twice, as in Redis. The read
- * lookup counts keyspace hits/misses and refreshes the access clock. */
-static void count_existing(mr_call_t *call) {
+/* EXISTS and TOUCH: a key named twice counts twice, as in Redis. Both
+ * count keyspace hits/misses; only TOUCH refreshes the access clock. */
+static void count_existing(mr_call_t *call, bool touch) {
     long long n = 0;
-    for (int i = 1; i < call->argc; i++)
-        if (mr_db_lookup_read_locked(call->db, call->argv[i].ptr,
-                                     call->argv[i].len, call->now_ms))
-            n++;
+    for (int i = 1; i < call->argc; i++) {
+        mr_str_t k = call->argv[i];
+        mr_entry_t *e =
+            touch ? mr_db_lookup_read_locked(call->db, k.ptr, k.len,
+                                             call->now_ms)
+                  : mr_db_lookup_notouch_locked(call->db, k.ptr, k.len,
+                                                call->now_ms);
+        if (e) n++;
+    }
     mr_reply_int(call->reply, n);
 }
 
-void cmd_exists(mr_call_t *call) { count_existing(call); }
+void cmd_exists(mr_call_t *call) { count_existing(call, false); }
 
-void cmd_touch(mr_call_t *call) { count_existing(call); }
+void cmd_touch(mr_call_t *call) { count_existing(call, true); }
 
 void cmd_type(mr_call_t *call) {
-    mr_entry_t *e = mr_db_lookup_read_locked(call->db, call->argv[1].ptr,
+    mr_entry_t *e = mr_db_lookup_notouch_locked(call->db, call->argv[1].ptr,
                                              call->argv[1].len, call->now_ms);
     mr_reply_simple(call->reply, e ? type_name(mr_entry_type(e)) : "none");
 }
@@ -422,7 +428,7 @@ void cmd_pexpireat(mr_call_t *call) { expire_generic(call, 0, false); }
 /* -2: no key, -1: no TTL. Otherwise the remaining (or, absolute, the
  * expiry) time; seconds are rounded to the nearest, as Redis does. */
 static void ttl_generic(mr_call_t *call, bool ms, bool absolute) {
-    mr_entry_t *e = mr_db_lookup_read_locked(call->db, call->argv[1].ptr,
+    mr_entry_t *e = mr_db_lookup_notouch_locked(call->db, call->argv[1].ptr,
                                              call->argv[1].len, call->now_ms);
     if (!e) {
         mr_reply_int(call->reply, -2);
@@ -515,4 +521,74 @@ void cmd_move(mr_call_t *call) {
     mr_db_rename_locked(call->db, e, ddb, key.ptr, key.len);
     call->dirty = 1;
     mr_reply_int(call->reply, 1);
+}
+
+/* ---- OBJECT ---- */
+
+/* Redis shares one object for each integer 0..9999 (OBJ_SHARED_INTEGERS)
+ * and reports its reference count as INT_MAX. */
+#define SHARED_INTEGERS 10000
+#define SHARED_REFCOUNT 2147483647LL
+
+/* OBJECT's subcommands inspect without touching the access clock; a missing
+ * key is a null reply. */
+static mr_entry_t *object_lookup(mr_call_t *call) {
+    mr_entry_t *e = mr_db_lookup_notouch_locked(
+        call->db, call->argv[2].ptr, call->argv[2].len, call->now_ms);
+    if (!e) mr_reply_null(call->reply);
+    return e;
+}
+
+void cmd_object_encoding(mr_call_t *call) {
+    mr_entry_t *e = object_lookup(call);
+    if (e) mr_reply_bulk_cstr(call->reply, mr_obj_encoding_name(e));
+}
+
+void cmd_object_refcount(mr_call_t *call) {
+    mr_entry_t *e = object_lookup(call);
+    if (!e) return;
+    long long v;
+    bool shared = mr_entry_type(e) == MR_T_STRING &&
+                  strcmp(mr_obj_encoding_name(e), "int") == 0 &&
+                  mr_str2ll(mr_entry_cval(e), e->vlen, &v) && v >= 0 &&
+                  v < SHARED_INTEGERS;
+    mr_reply_int(call->reply, shared ? SHARED_REFCOUNT : 1);
+}
+
+void cmd_object_idletime(mr_call_t *call) {
+    mr_entry_t *e = object_lookup(call);
+    if (!e) return;
+    /* the clock wraps every 2^24 seconds (194 days), as Redis's does */
+    uint32_t now = mr_store_lru_clock(call->now_ms), then = mr_entry_lru(e);
+    uint32_t idle = now >= then ? now - then : now + (MR_LRU_MAX - then);
+    mr_reply_int(call->reply, idle);
+}
+
+/* Access frequency is tracked only under an LFU maxmemory policy, which
+ * does not exist yet: Redis's answer for any other policy. */
+void cmd_object_freq(mr_call_t *call) {
+    if (object_lookup(call))
+        mr_reply_err(call->reply, MR_ERR_NO_LFU);
+}
+
+void cmd_object_help(mr_call_t *call) {
+    static const char *const lines[] = {
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Prints this help.",
+        NULL,
+    };
+    mr_reply_help(call->reply, lines);
 }

@@ -25,13 +25,6 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
-static void reply_help(mr_reply_t *r, const char *const *lines) {
-    long n = 0;
-    while (lines[n]) n++;
-    mr_reply_array(r, n);
-    for (long i = 0; i < n; i++) mr_reply_simple(r, lines[i]);
-}
-
 /* ---- COMMAND ---- */
 
 /* Redis's flag names in the order COMMAND prints them. MR_CMD_NOLOCK is
@@ -139,6 +132,18 @@ static void reply_key_specs(mr_reply_t *r, const mr_cmd_t *cmd) {
         mr_reply_bulk_cstr(r, "find_keys");
         mr_reply_map(r, 2);
         mr_reply_bulk_cstr(r, "type");
+        if (ks->keynum) {
+            mr_reply_bulk_cstr(r, "keynum");
+            mr_reply_bulk_cstr(r, "spec");
+            mr_reply_map(r, 3);
+            mr_reply_bulk_cstr(r, "keynumidx");
+            mr_reply_int(r, ks->keynumidx);
+            mr_reply_bulk_cstr(r, "firstkey");
+            mr_reply_int(r, ks->firstkey);
+            mr_reply_bulk_cstr(r, "keystep");
+            mr_reply_int(r, ks->keystep);
+            continue;
+        }
         mr_reply_bulk_cstr(r, "range");
         mr_reply_bulk_cstr(r, "spec");
         mr_reply_map(r, 3);
@@ -160,10 +165,13 @@ static void reply_cmd_info(mr_reply_t *r, const mr_cmd_t *cmd) {
     long nflags = 0;
     for (size_t i = 0; i < NFLAGS; i++)
         if (cmd->flags & flag_names[i].flag) nflags++;
-    mr_reply_set(r, nflags);
+    /* Redis derives "movablekeys" (shown last) from keys first/last/step
+     * cannot describe: our rows say so with a getkeys hook */
+    mr_reply_set(r, nflags + (cmd->getkeys ? 1 : 0));
     for (size_t i = 0; i < NFLAGS; i++)
         if (cmd->flags & flag_names[i].flag)
             mr_reply_simple(r, flag_names[i].name);
+    if (cmd->getkeys) mr_reply_simple(r, "movablekeys");
     mr_reply_int(r, cmd->first);
     mr_reply_int(r, cmd->last);
     mr_reply_int(r, cmd->step);
@@ -451,7 +459,7 @@ void cmd_command_help(mr_call_t *c) {
         "    Prints this help.",
         NULL,
     };
-    reply_help(c->reply, lines);
+    mr_reply_help(c->reply, lines);
 }
 
 /* ---- CONFIG ---- */
@@ -542,7 +550,7 @@ void cmd_config_help(mr_call_t *c) {
         "    Prints this help.",
         NULL,
     };
-    reply_help(c->reply, lines);
+    mr_reply_help(c->reply, lines);
 }
 
 /* ---- INFO ---- */

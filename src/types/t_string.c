@@ -324,6 +324,7 @@ void cmd_append(mr_call_t *call) {
             e = mr_db_resize_str_locked(call->db, e, old + val.len);
             memcpy(mr_entry_val(e) + old, val.ptr, val.len);
         }
+        e->meta |= MR_EF_STR_RAW; /* Redis unshares it into a raw string */
     }
     call->dirty++;
     mr_reply_int(call->reply, (long long)e->vlen);
@@ -387,6 +388,7 @@ void cmd_setrange(mr_call_t *call) {
     size_t need = (size_t)off + val.len;
     if (need > e->vlen) e = mr_db_resize_str_locked(call->db, e, need);
     memcpy(mr_entry_val(e) + off, val.ptr, val.len);
+    e->meta |= MR_EF_STR_RAW; /* as Redis, whose SETRANGE makes it raw */
     call->dirty++;
     mr_reply_int(call->reply, (long long)e->vlen);
 }
@@ -401,6 +403,7 @@ static mr_entry_t *store_number(mr_call_t *call, mr_entry_t *e,
                                     call->argv[1].len, p, n, MR_NO_EXPIRE);
     if (e->vlen != n) e = mr_db_resize_str_locked(call->db, e, n);
     memcpy(mr_entry_val(e), p, n);
+    e->meta &= ~MR_EF_STR_RAW; /* a new value, encoded afresh */
     return e;
 }
 

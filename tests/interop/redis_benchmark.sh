@@ -83,6 +83,11 @@ check_eq "STRLEN 1000-byte value" "$(cli STRLEN key:__rand_int__)" "1000"
 check_eq "1000-byte value content" "$(cli GETRANGE key:__rand_int__ 0 -1 | wc -c)" "1001"
 
 # no keepalive: a new connection for every request
+# the collection tests of redis-benchmark's default list that exist so far
+bench "hashes and sets -P 16" HSET SADD SPOP -- -t hset,sadd,spop -n 20000 -P 16
+check_eq "HSET fields" "$(cli HLEN myhash)" "1"
+check_eq "SADD then SPOP empties the set" "$(cli EXISTS myset)" "0"
+
 bench "-k 0" PING_INLINE PING_MBULK SET GET -- -t ping,set,get -n 2000 -c 10 -k 0
 check_eq "server alive after -k 0" "$(cli PING)" "PONG"
 check_eq "connections closed after -k 0" \

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mr/cmd.h"
+#include "mr/config.h"
 #include "mr/reply.h"
 #include "mr/store.h"
 #include "mr/util.h"
@@ -22,6 +23,7 @@ static void setup(void) {
     static const uint8_t seed[16] = {1, 2, 3, 4, 5, 6, 7, 8,
                                      9, 10, 11, 12, 13, 14, 15, 16};
     mr_hash_init(seed);
+    mr_config_defaults(); /* APPEND and SETRANGE check proto-max-bulk-len */
     mr_store_init(4, 16);
     mr_cmd_table_init();
     now = mr_mstime();
@@ -717,4 +719,70 @@ Test(t_keys, scan_is_per_db) {
     EXPECT("*2\r\n$1\r\n0\r\n*0\r\n", "SCAN", "0");
     put(7, "b", "1", MR_NO_EXPIRE);
     EXPECT("*2\r\n$1\r\n0\r\n*1\r\n$1\r\nb\r\n", "SCAN", "0");
+}
+
+/* ---- OBJECT ---- */
+
+Test(t_keys, object_encoding_of_strings_as_redis) {
+    EXPECT("$-1\r\n", "object", "encoding", "nokey");
+    EXPECT("+OK\r\n", "set", "i", "12345");
+    EXPECT("$3\r\nint\r\n", "object", "encoding", "i");
+    EXPECT("+OK\r\n", "set", "e", "hello");
+    EXPECT("$6\r\nembstr\r\n", "object", "encoding", "e");
+    /* 44 bytes still embstr, 45 raw */
+    EXPECT("+OK\r\n", "set", "e44", "12345678901234567890123456789012345678901234x" + 1);
+    EXPECT("$6\r\nembstr\r\n", "object", "encoding", "e44");
+    EXPECT("+OK\r\n", "set", "r45", "12345678901234567890123456789012345678901234x");
+    EXPECT("$3\r\nraw\r\n", "object", "encoding", "r45");
+    /* not canonical integers, or past int64: strings */
+    EXPECT("+OK\r\n", "set", "z", "007");
+    EXPECT("$6\r\nembstr\r\n", "object", "encoding", "z");
+    EXPECT("+OK\r\n", "set", "big", "99999999999999999999");
+    EXPECT("$6\r\nembstr\r\n", "object", "encoding", "big");
+    /* edited in place: raw, even when it reads as an integer; a new value
+     * is encoded afresh */
+    EXPECT(":6\r\n", "append", "i", "6");
+    EXPECT("$3\r\nraw\r\n", "object", "encoding", "i");
+    EXPECT(":123457\r\n", "incr", "i");
+    EXPECT("$3\r\nint\r\n", "object", "encoding", "i");
+    EXPECT(":5\r\n", "setrange", "e", "0", "j");
+    EXPECT("$3\r\nraw\r\n", "object", "encoding", "e");
+    EXPECT("+OK\r\n", "set", "e", "hello");
+    EXPECT("$6\r\nembstr\r\n", "object", "encoding", "e");
+}
+
+Test(t_keys, object_refcount_freq_idletime_help) {
+    EXPECT("$-1\r\n", "object", "refcount", "nokey");
+    EXPECT("+OK\r\n", "set", "small", "9999");
+    EXPECT(":2147483647\r\n", "object", "refcount", "small"); /* shared */
+    EXPECT("+OK\r\n", "set", "large", "10000");
+    EXPECT(":1\r\n", "object", "refcount", "large");
+    EXPECT("+OK\r\n", "set", "neg", "-1");
+    EXPECT(":1\r\n", "object", "refcount", "neg");
+    EXPECT("$-1\r\n", "object", "freq", "nokey");
+    cr_expect(strncmp(run("object", "freq", "small", NULL),
+                      "-ERR An LFU maxmemory policy is not selected", 44) == 0);
+    /* idle time counts from the last touching access, not from OBJECT,
+     * TYPE or TTL (a new key's clock comes from the store's cached clock,
+     * which need not be this test's instant: GET stamps it first) */
+    EXPECT("$4\r\n9999\r\n", "get", "small");
+    EXPECT(":0\r\n", "object", "idletime", "small");
+    now += 5000;
+    EXPECT("+string\r\n", "type", "small");
+    EXPECT(":-1\r\n", "ttl", "small");
+    EXPECT(":5\r\n", "object", "idletime", "small");
+    EXPECT("$4\r\n9999\r\n", "get", "small");
+    EXPECT(":0\r\n", "object", "idletime", "small");
+    now += 3000;
+    EXPECT(":1\r\n", "touch", "small");
+    EXPECT(":0\r\n", "object", "idletime", "small");
+    EXPECT(":1\r\n", "exists", "small");
+    now += 2000;
+    EXPECT(":2\r\n", "object", "idletime", "small");
+    cr_expect(strncmp(run("object", "help", NULL),
+                      "*15\r\n+OBJECT <subcommand>", 25) == 0);
+    EXPECT("-ERR unknown subcommand 'nope'. Try OBJECT HELP.\r\n", "object",
+           "nope", "k");
+    EXPECT("-ERR wrong number of arguments for 'object|encoding' command\r\n",
+           "object", "encoding");
 }
