@@ -31,6 +31,13 @@ void mr_conn_close_after_reply(mr_conn_t *c);
 struct mr_cmd;
 void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd);
 
+/* Blocking commands (mr/block.h): the client stops reading requests until
+ * mr_conn_unblock(), which appends `reply` (len bytes, may be 0) and runs
+ * the requests that arrived meanwhile. Own worker only. */
+struct mr_waiter;
+void mr_conn_block(mr_conn_t *c, struct mr_waiter *w);
+void mr_conn_unblock(mr_conn_t *c, const char *reply, size_t len);
+
 /* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */
 void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mr/block.h"
 #include "mr/cmd.h"
 #include "mr/conn.h"
 #include "mr/stats.h"
@@ -135,7 +136,12 @@ void mr_dispatch(mr_call_t *call) {
         int n = key_shards(call, stack, &ids);
         mr_store_lock_many(ids, n);
         cmd->fn(call);
+        /* clients blocked on keys this command filled are served before
+         * anyone else can see the data, as in Redis */
+        if (mr_block_has_ready())
+            mr_block_serve_ready_locked(ids, n, call->now_ms);
         mr_store_unlock_many(ids, n);
+        if (mr_block_has_ready()) mr_block_serve_ready(call->now_ms);
         if (ids != stack) mr_free(ids);
     }
     if (call->reply->errors != errors_before) MR_STAT_INC(error_replies);

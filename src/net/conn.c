@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "mr/block.h"
 #include "mr/config.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -109,7 +110,7 @@ static void execute(mr_conn_t *c, int64_t now_ms) {
 static size_t process(mr_conn_t *c, const char *buf, size_t len) {
     size_t off = 0;
     int64_t now_ms = mr_mstime();
-    while (off < len && !c->closing && !c->close_after_reply) {
+    while (off < len && !c->closing && !c->close_after_reply && !c->waiter) {
         size_t used = 0;
         mr_parse_status_t st =
             mr_resp_parse(&c->parser, buf + off, len - off, &used);
@@ -138,6 +139,18 @@ static void shrink(mr_buf_t *b) {
     if (b->len == 0 && b->cap > KEEP_BUF_CAP) mr_buf_free(b);
 }
 
+/* Runs what is buffered in `in`, then drops what was consumed: one memmove
+ * per batch, not per request. */
+static void process_buffered(mr_conn_t *c) {
+    if (c->in.len > c->in_off)
+        c->in_off += process(c, c->in.data + c->in_off, c->in.len - c->in_off);
+    if (c->in_off > 0) {
+        mr_buf_consume(&c->in, c->in_off);
+        c->in_off = 0;
+    }
+    shrink(&c->in);
+}
+
 void mr_conn_on_data(mr_conn_t *c, const char *data, size_t n) {
     atomic_store_explicit(&c->last_ms, mr_mstime(), memory_order_relaxed);
     if (c->in.len == c->in_off) {
@@ -146,15 +159,11 @@ void mr_conn_on_data(mr_conn_t *c, const char *data, size_t n) {
         c->in.len = c->in_off = 0;
         size_t used = process(c, data, n);
         if (used < n) mr_buf_append(&c->in, data + used, n - used);
+        shrink(&c->in);
     } else {
         mr_buf_append(&c->in, data, n);
-        c->in_off += process(c, c->in.data + c->in_off, c->in.len - c->in_off);
+        process_buffered(c);
     }
-    if (c->in_off > 0) { /* one memmove per batch, not per request */
-        mr_buf_consume(&c->in, c->in_off);
-        c->in_off = 0;
-    }
-    shrink(&c->in);
     if (c->in.len > 0 && c->parser.need > c->in.len)
         mr_buf_reserve(&c->in, c->parser.need - c->in.len);
     if (c->in.len > (size_t)MR_CFG(client_query_buffer_limit)) {
@@ -200,9 +209,31 @@ void mr_conn_on_sent(mr_conn_t *c, int res) {
 
 void mr_conn_on_recv_end(mr_conn_t *c) { c->recv_armed = false; }
 
+/* A blocked client that goes away ends its wait without a reply. */
+static void end_wait(mr_conn_t *c) {
+    if (!c->waiter) return;
+    mr_block_cancel(c->waiter);
+    c->waiter = NULL;
+    atomic_store_explicit(&c->blocked, false, memory_order_relaxed);
+}
+
+void mr_conn_block(mr_conn_t *c, struct mr_waiter *w) {
+    c->waiter = w;
+    atomic_store_explicit(&c->blocked, true, memory_order_relaxed);
+}
+
+void mr_conn_unblock(mr_conn_t *c, const char *reply, size_t len) {
+    c->waiter = NULL;
+    atomic_store_explicit(&c->blocked, false, memory_order_relaxed);
+    if (len) mr_buf_append(&c->out, reply, len);
+    mr_worker_queue_flush(c->w, c);
+    process_buffered(c); /* what was pipelined behind the blocking call */
+}
+
 void mr_conn_close(mr_conn_t *c) {
     if (c->closing) return;
     c->closing = true;
+    end_wait(c);
     if (c->recv_armed) {
         struct io_uring_sqe *sqe = mr_worker_sqe(c->w);
         io_uring_prep_cancel64(sqe, ud_pack(UD_RECV, c->slot, c->gen), 0);
@@ -214,6 +245,7 @@ void mr_conn_close(mr_conn_t *c) {
 
 void mr_conn_destroy(mr_conn_t *c) {
     mr_worker_t *w = c->w;
+    end_wait(c);
     pthread_mutex_lock(&w->clients_lock);
     if (c->prev) c->prev->next = c->next;
     else w->clients = c->next;
@@ -285,13 +317,14 @@ void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
     size_t omem = own ? c->out.cap + c->sending.cap : 0;
     mr_buf_printf(
         out,
-        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=N "
+        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu "
         "argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 omem=%zu "
         "tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=%d\n",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
         (long long)((now - atomic_load_explicit(&c->last_ms, memory_order_relaxed)) / 1000),
+        atomic_load_explicit(&c->blocked, memory_order_relaxed) ? "b" : "N",
         atomic_load_explicit(&c->db, memory_order_relaxed), qbuf, qfree,
         own ? c->in.cap : 0, obl, omem,
         sizeof *c + qbuf + qfree + omem, cmd ? cmd->fullname : "NULL",

@@ -5,6 +5,7 @@
 
 #include <liburing.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include "mr/reply.h"
 #include "mr/resp.h"
 #include "mr/stats.h"
+#include "mr/task.h"
 #include "mr/util.h"
 
 typedef struct mr_worker mr_worker_t;
@@ -44,6 +46,8 @@ struct mr_conn {
     bool closing;           /* stop reading; free once no op is in flight */
     bool close_after_reply; /* QUIT, protocol error: flush, then close */
     bool flush_queued;      /* on the worker's flush list this turn */
+    struct mr_waiter *waiter; /* set while blocked (BLPOP, ...) */
+    _Atomic bool blocked;     /* the same, for CLIENT LIST on other threads */
     struct mr_conn *flush_next;
 
     /* what CLIENT LIST shows, read by other threads: atomics or guarded by
@@ -87,11 +91,20 @@ struct mr_worker {
     mr_conn_t *flush_head; /* connections with replies to send this turn */
 
     struct __kernel_timespec tick;
+    /* the timeout armed for the earliest blocked client's deadline */
+    struct __kernel_timespec block_ts;
+    int64_t block_timer_at; /* its deadline (ms), 0 if none armed */
+    uint32_t block_timer_seq;
     mr_stats_t stats;
 
     /* every client of this worker, for CLIENT LIST/KILL from any thread */
     pthread_mutex_t clients_lock;
     mr_conn_t *clients;
+
+    /* inbox (mailbox.c): pushed by any thread, drained by this one. On its
+     * own cache line so posters do not bounce the fields above. */
+    alignas(64) _Atomic(mr_task_t *) inbox;
+    _Atomic bool inbox_wake_pending;
 };
 
 /* ---- worker.c ---- */
@@ -106,6 +119,15 @@ struct io_uring_sqe *mr_worker_sqe(mr_worker_t *w);
 /* Queues c's output for the send batched at the end of this loop turn. */
 void mr_worker_queue_flush(mr_worker_t *w, mr_conn_t *c);
 void mr_worker_arm_recv(mr_worker_t *w, mr_conn_t *c);
+
+/* ---- mailbox.c ---- */
+/* The worker running on this thread, NULL elsewhere. */
+extern _Thread_local mr_worker_t *mr_self_worker;
+/* Runs every task in w's inbox (w's own thread), until it is empty. */
+void mr_mailbox_drain(mr_worker_t *w);
+/* A MSG_RING wake of worker `target` failed (old kernel): from now on it is
+ * woken through its eventfd. */
+void mr_mailbox_wake_failed(unsigned target);
 
 /* ---- conn.c ---- */
 mr_conn_t *mr_conn_new(mr_worker_t *w, int fd, bool is_unix);

@@ -14,6 +14,10 @@ typedef enum {
     UD_CANCEL,     /* completions of cancel requests: ignored */
     UD_TIMER,
     UD_WAKE,       /* the worker's eventfd became readable */
+    UD_MAIL,       /* another worker's MSG_RING: the inbox has tasks */
+    UD_BLOCK_TIMER, /* slot = arming sequence number */
+    UD_MAIL_SENT,  /* our MSG_RING failed (slot = target worker); success
+                    * posts no completion (IOSQE_CQE_SKIP_SUCCESS) */
 } ud_op_t;
 
 #define UD_GEN_MASK 0xffffffu

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mr/block.h"
 #include "mr/config.h"
 #include "mr/store.h"
 #include "net/net.h"
@@ -292,7 +293,8 @@ static void check_conns(mr_worker_t *w, int64_t now_ms, bool kills_only) {
             mr_conn_reap(c);
             continue;
         }
-        if (kills_only || timeout <= 0) continue;
+        /* a blocked client waits for its own timeout, as in Redis */
+        if (kills_only || timeout <= 0 || c->waiter) continue;
         int64_t last = atomic_load_explicit(&c->last_ms, memory_order_relaxed);
         if (now_ms - last > timeout * 1000) {
             mr_log(MR_LOG_VERBOSE, "Closing idle client");
@@ -310,6 +312,30 @@ static void handle_timer(mr_worker_t *w) {
     arm_timer(w);
 }
 
+/* Keeps one timeout armed for the earliest blocked client's deadline (end
+ * of every loop turn). A timeout armed for a later deadline stays queued
+ * and fires harmlessly; only the latest arming clears block_timer_at. */
+static void arm_block_timer(mr_worker_t *w) {
+    int64_t d = mr_block_next_deadline();
+    if (!d || (w->block_timer_at && w->block_timer_at <= d)) return;
+    int64_t wait = d - mr_mstime();
+    if (wait < 0) wait = 0;
+    w->block_ts.tv_sec = wait / 1000;
+    w->block_ts.tv_nsec = (wait % 1000) * 1000000;
+    w->block_timer_at = d;
+    w->block_timer_seq++;
+    struct io_uring_sqe *sqe = mr_worker_sqe(w);
+    io_uring_prep_timeout(sqe, &w->block_ts, 0, 0);
+    io_uring_sqe_set_data64(sqe, ud_pack(UD_BLOCK_TIMER, w->block_timer_seq,
+                                         0));
+}
+
+static void handle_block_timer(mr_worker_t *w, struct io_uring_cqe *cqe) {
+    if (ud_slot(cqe->user_data) == w->block_timer_seq) w->block_timer_at = 0;
+    if (atomic_load(&mr_stopping)) return;
+    mr_block_expire(mr_mstime());
+}
+
 static void handle_wake(mr_worker_t *w, struct io_uring_cqe *cqe) {
     if (atomic_load(&mr_stopping)) return;
     check_conns(w, mr_mstime(), true);
@@ -323,6 +349,11 @@ static void handle_cqe(mr_worker_t *w, struct io_uring_cqe *cqe) {
     case UD_SEND: handle_send(w, cqe); break;
     case UD_TIMER: handle_timer(w); break;
     case UD_WAKE: handle_wake(w, cqe); break;
+    case UD_MAIL: break; /* the inbox is drained after every batch */
+    case UD_BLOCK_TIMER: handle_block_timer(w, cqe); break;
+    case UD_MAIL_SENT:
+        if (cqe->res < 0) mr_mailbox_wake_failed(ud_slot(cqe->user_data));
+        break;
     case UD_CANCEL: break;
     }
 }
@@ -330,6 +361,7 @@ static void handle_cqe(mr_worker_t *w, struct io_uring_cqe *cqe) {
 static void shutdown_worker(mr_worker_t *w) {
     for (uint32_t s = 0; s < w->nslots; s++)
         if (w->slots[s]) mr_conn_destroy(w->slots[s]);
+    mr_block_thread_exit();
     io_uring_queue_exit(&w->ring);
     mr_free(w->bufs);
     free(w->br);
@@ -342,6 +374,7 @@ static void shutdown_worker(mr_worker_t *w) {
 static void *worker_main(void *arg) {
     mr_worker_t *w = arg;
     mr_stats = &w->stats;
+    mr_self_worker = w;
     setup_ring(w);
     for (int i = 0; i < w->nlisten; i++) arm_accept(w, i);
     arm_timer(w);
@@ -366,7 +399,10 @@ static void *worker_main(void *arg) {
             io_uring_buf_ring_advance(w->br, (int)w->buf_returned);
             w->buf_returned = 0;
         }
+        if (atomic_load_explicit(&w->inbox, memory_order_relaxed))
+            mr_mailbox_drain(w);
         flush_all(w);
+        arm_block_timer(w);
     }
     shutdown_worker(w);
     return NULL;

@@ -23,6 +23,8 @@
 #define MR_ERR_EXPIRE_GT_LT \
     "ERR GT and LT options at the same time are not compatible"
 #define MR_ERR_NOPROTO "NOPROTO unsupported protocol version"
+#define MR_ERR_TIMEOUT_NOT_FLOAT "ERR timeout is not a float or out of range"
+#define MR_ERR_TIMEOUT_NEGATIVE "ERR timeout is negative"
 
 #define MR_ERR_PROTO_INLINE_TOO_BIG "ERR Protocol error: too big inline request"
 #define MR_ERR_PROTO_QUOTES "ERR Protocol error: unbalanced quotes in request"

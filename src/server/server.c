@@ -19,6 +19,7 @@
 #include "mr/config.h"
 #include "mr/server.h"
 #include "mr/stats.h"
+#include "mr/task.h"
 #include "net/net.h"
 
 mr_server_info_t mr_server;
@@ -268,6 +269,7 @@ int mr_server_run(void) {
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_wake(&mr_workers[i]);
     for (unsigned i = 0; i < mr_nworkers; i++)
         pthread_join(mr_workers[i].thread, NULL);
+    mr_task_discard_all();
     close_listeners();
     mr_log(MR_LOG_WARNING, "%s is now ready to exit, bye bye...", MR_NAME);
     return 0;

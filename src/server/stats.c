@@ -23,8 +23,8 @@ void mr_stats_register(mr_stats_t *s) {
     X(commands) X(connections) X(rejected_conns) X(net_input_bytes)          \
     X(net_output_bytes) X(keyspace_hits) X(keyspace_misses) X(expired_keys)  \
     X(error_replies) X(unexpected_errors)
-/* `clients` is a gauge: summed, never reset */
-#define FIELDS(X) COUNTERS(X) X(clients)
+/* `clients` and `blocked_clients` are gauges: summed, never reset */
+#define FIELDS(X) COUNTERS(X) X(clients) X(blocked_clients)
 
 void mr_stats_sum(mr_stats_t *out) {
     memset(out, 0, sizeof *out);

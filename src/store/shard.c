@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mr/block.h"
 #include "mr/object.h"
 #include "mr/stats.h"
 #include "mr/store.h"
@@ -139,6 +140,14 @@ static mr_entry_t **slot_link_of(db_slot_t *s, uint64_t h, mr_entry_t *e) {
     mr_entry_t **l = mr_dict_find_entry_link(&s->dict, h, e);
     if (!l) abort(); /* e is not in this database: caller bug */
     return l;
+}
+
+/* A collection appeared under key: clients blocked on it may be served
+ * (strings never wake anyone). */
+static inline void key_added(uint64_t h, int db, const mr_entry_t *e) {
+    if (mr_entry_type(e) != MR_T_STRING)
+        mr_block_key_added_locked((uint32_t)h & shard_mask, db,
+                                  mr_entry_key(e), e->klen);
 }
 
 /* Inserts ne under its key, replacing (and freeing) what the key held. */
@@ -326,6 +335,7 @@ mr_entry_t *mr_db_add_obj_locked(int db, const void *key, size_t klen,
                                                 MR_EF_ENC_MASK),
                               MR_NO_EXPIRE, &obj, sizeof obj);
     mr_dict_add(&s->dict, h, e);
+    key_added(h, db, e);
     return e;
 }
 
@@ -411,7 +421,9 @@ mr_entry_t *mr_db_rename_locked(int sdb, mr_entry_t *e, int ddb,
                                mr_entry_cval(e), e->vlen);
     mr_free(e);
     uint64_t h = mr_hash(dkey, dklen);
-    return slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
+    slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
+    key_added(h, ddb, ne);
+    return ne;
 }
 
 /* A new entry with e's value deep-copied under another key. */
@@ -434,7 +446,9 @@ mr_entry_t *mr_db_copy_locked(int sdb, const mr_entry_t *e, int ddb,
                               const void *dkey, size_t dklen) {
     mr_entry_t *ne = entry_dup(e, dkey, dklen);
     uint64_t h = mr_hash(dkey, dklen);
-    return slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
+    slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
+    key_added(h, ddb, ne);
+    return ne;
 }
 
 /* ---- whole keyspace ---- */

@@ -617,14 +617,17 @@ static void info_server(mr_buf_t *b) {
 }
 
 static void info_clients(mr_buf_t *b) {
+    mr_stats_t st;
+    mr_stats_sum(&st);
     mr_buf_printf(b,
                   "# Clients\r\n"
                   "connected_clients:%llu\r\n"
                   "cluster_connections:0\r\n"
                   "maxclients:%lld\r\n"
-                  "blocked_clients:0\r\n"
+                  "blocked_clients:%llu\r\n"
                   "tracking_clients:0\r\n",
-                  (unsigned long long)mr_clients_count(), MR_CFG(maxclients));
+                  (unsigned long long)mr_clients_count(), MR_CFG(maxclients),
+                  (unsigned long long)atomic_load(&st.blocked_clients));
 }
 
 static void info_memory(mr_buf_t *b) {
