@@ -65,6 +65,15 @@ void mr_parser_reset(mr_parser_t *p);
 mr_parse_status_t mr_resp_parse(mr_parser_t *p, const char *buf, size_t len,
                                 size_t *consumed);
 
+/* A look ahead, for prefetching (the parser still decides what the bytes
+ * mean): if buf[0..len) starts with a complete multibulk request of 2 to
+ * MR_PEEK_MAX_ARGS elements, sets *arg1 to its second element (pointing
+ * into buf) and returns the request's length in bytes; otherwise (inline,
+ * incomplete, malformed, bigger) returns 0. Checks no more than it must to
+ * find the request's end. */
+#define MR_PEEK_MAX_ARGS 64
+size_t mr_resp_peek(const char *buf, size_t len, mr_str_t *arg1);
+
 /* Splits a line the way Redis's sdssplitargs does (spaces, "double quotes"
  * with \n \r \t \b \a \\ \" \xHH escapes, 'single quotes'). Arguments are
  * appended to `out` back to back; argv entries point into out->data and stay

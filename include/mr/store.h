@@ -110,6 +110,33 @@ void mr_store_unlock(uint32_t shard);
 void mr_store_lock_many(const uint32_t *ids, int n);
 void mr_store_unlock_many(const uint32_t *ids, int n);
 
+/* ---- prefetching, for pipelines ----
+ * A worker that sees the next requests of a pipeline before running them
+ * starts loading each one's lookup path (shard lock, database slot, table,
+ * bucket, entry) so that the cache misses of several requests overlap
+ * instead of stalling one command after another. Each step prefetches one
+ * line whose address comes from the line the previous step prefetched, so
+ * callers interleave the steps of a few keys. The steps read shard state
+ * without its lock, on purpose: the values only become prefetch addresses,
+ * and a prefetch of a stale address is harmless (it never faults). */
+typedef struct mr_prefetch {
+    uint64_t hash;
+    const void *key;
+    size_t klen;
+    int db;
+    int stage; /* steps done; MR_PREFETCH_DONE when nothing is left */
+} mr_prefetch_t;
+#define MR_PREFETCH_DONE 5
+void mr_store_prefetch_start(mr_prefetch_t *pf, int db, const void *key,
+                             size_t klen);
+void mr_store_prefetch_step(mr_prefetch_t *pf);
+/* The next command's first key was already hashed (by its prefetch): until
+ * mr_store_hash_hint_clear(), hashing exactly these bytes (same pointer and
+ * length) returns `hash`. Set for one command at a time, by the thread
+ * running it, while its argv cannot change. */
+void mr_store_hash_hint(const void *key, size_t klen, uint64_t hash);
+void mr_store_hash_hint_clear(void);
+
 /* ---- single keys; caller holds the key's shard lock ----
  * now_ms is the command's clock: an entry whose expiry is <= now_ms counts
  * as absent and is deleted on the spot (lazy expiry, counted in

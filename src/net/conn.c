@@ -12,6 +12,7 @@
 
 #include "mr/block.h"
 #include "mr/config.h"
+#include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
 
@@ -105,12 +106,65 @@ static void execute(mr_conn_t *c, int64_t now_ms) {
         c->close_after_reply = true; /* CLIENT KILL of itself */
 }
 
+/* ---- look ahead: prefetching the keys of pipelined requests ----
+ * While one request runs, the keys of the next LOOKAHEAD requests already
+ * in the buffer are being loaded (mr_store_prefetch_*): at -P16 a SET or
+ * GET otherwise stalls on four or five dependent cache misses, one request
+ * after another. The first key's hash is handed to the store as a hint so
+ * the command does not compute it again. */
+#define LOOKAHEAD 4
+
+typedef struct lookahead {
+    mr_prefetch_t pf[LOOKAHEAD]; /* a ring, oldest at head */
+    const char *start[LOOKAHEAD]; /* where each peeked request begins */
+    int head, n;
+    size_t peek_off; /* the next request to peek at */
+    bool stopped;    /* the parser must go first (inline, incomplete, ...) */
+} lookahead_t;
+
+static void lookahead_advance(lookahead_t *la, const char *buf, size_t len,
+                              int db) {
+    while (!la->stopped && la->n < LOOKAHEAD && la->peek_off < len) {
+        mr_str_t key;
+        size_t n = mr_resp_peek(buf + la->peek_off, len - la->peek_off, &key);
+        if (n == 0) {
+            la->stopped = true;
+            break;
+        }
+        int i = (la->head + la->n) % LOOKAHEAD;
+        la->start[i] = buf + la->peek_off;
+        mr_store_prefetch_start(&la->pf[i], db, key.ptr, key.len);
+        la->n++;
+        la->peek_off += n;
+    }
+    for (int k = 0; k < la->n; k++)
+        mr_store_prefetch_step(&la->pf[(la->head + k) % LOOKAHEAD]);
+}
+
+/* The request at `at` is about to run: if it is the oldest peeked one, its
+ * key's hash becomes the store's hint. */
+static void lookahead_take(lookahead_t *la, const char *at) {
+    if (la->n == 0) return;
+    if (la->start[la->head] != at) { /* out of step with the parser */
+        la->n = 0;
+        la->stopped = true;
+        return;
+    }
+    const mr_prefetch_t *pf = &la->pf[la->head];
+    mr_store_hash_hint(pf->key, pf->klen, pf->hash);
+    la->head = (la->head + 1) % LOOKAHEAD;
+    la->n--;
+}
+
 /* Parses and runs every complete request in buf[0..len); returns how many
  * bytes were consumed. A partial request stays unconsumed. */
 static size_t process(mr_conn_t *c, const char *buf, size_t len) {
     size_t off = 0;
     int64_t now_ms = mr_mstime();
+    lookahead_t la = {0};
     while (off < len && !c->closing && !c->close_after_reply && !c->waiter) {
+        lookahead_advance(&la, buf, len,
+                          atomic_load_explicit(&c->db, memory_order_relaxed));
         size_t used = 0;
         mr_parse_status_t st =
             mr_resp_parse(&c->parser, buf + off, len - off, &used);
@@ -124,8 +178,10 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
             off = len;
             break;
         }
+        lookahead_take(&la, buf + off);
         off += used;
         if (c->parser.argc > 0) execute(c, now_ms);
+        mr_store_hash_hint_clear();
     }
     if (c->out.len) mr_worker_queue_flush(c->w, c);
     if (c->close_after_reply) {

@@ -420,3 +420,43 @@ mr_parse_status_t mr_resp_parse(mr_parser_t *p, const char *buf, size_t len,
         return parse_inline(p, buf, len, consumed);
     return parse_multibulk(p, buf, len, consumed);
 }
+
+/* ---- look ahead ---- */
+
+/* Reads the decimal number after buf[*pos] (the '*' or '$') up to its
+ * "\r\n"; false when it is incomplete, not digits or too long. */
+static bool peek_count(const char *buf, size_t len, size_t *pos,
+                       size_t *out)
+{
+    size_t i = *pos + 1, v = 0;
+    for (int digits = 0; i < len && buf[i] != '\r'; i++, digits++) {
+        if (buf[i] < '0' || buf[i] > '9' || digits == 10)
+            return false;
+        v = v * 10 + (size_t)(buf[i] - '0');
+    }
+    if (i + 1 >= len)
+        return false;
+    *pos = i + 2;
+    *out = v;
+    return true;
+}
+
+size_t mr_resp_peek(const char *buf, size_t len, mr_str_t *arg1)
+{
+    size_t pos = 0, n, blen;
+    if (len == 0 || buf[0] != '*' || !peek_count(buf, len, &pos, &n) ||
+        n < 2 || n > MR_PEEK_MAX_ARGS)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pos >= len || buf[pos] != '$' ||
+            !peek_count(buf, len, &pos, &blen) || blen > len - pos ||
+            len - pos - blen < 2)
+            return 0;
+        if (i == 1) {
+            arg1->ptr = buf + pos;
+            arg1->len = blen;
+        }
+        pos += blen + 2;
+    }
+    return pos;
+}

@@ -64,6 +64,27 @@ static inline uint64_t entry_hash(const mr_entry_t *e) {
     return mr_hash(mr_entry_key(e), e->klen);
 }
 
+/* The hash of a key given by a caller: argv bytes the prefetch of this
+ * command already hashed come from the hint (see mr_store_hash_hint). */
+static _Thread_local struct {
+    const void *key;
+    size_t klen;
+    uint64_t hash;
+} hint;
+
+static inline uint64_t key_hash(const void *key, size_t klen) {
+    if (key == hint.key && klen == hint.klen) return hint.hash;
+    return mr_hash(key, klen);
+}
+
+void mr_store_hash_hint(const void *key, size_t klen, uint64_t hash) {
+    hint.key = key;
+    hint.klen = klen;
+    hint.hash = hash;
+}
+
+void mr_store_hash_hint_clear(void) { hint.key = NULL; }
+
 static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
     return mr_entry_has_expire(e) && mr_entry_expire(e) <= now_ms;
 }
@@ -205,7 +226,7 @@ unsigned mr_store_nshards(void) { return 1u << shard_bits; }
 int mr_store_ndbs(void) { return ndbs; }
 
 uint32_t mr_store_shard_of(const void *key, size_t klen) {
-    return (uint32_t)mr_hash(key, klen) & shard_mask;
+    return (uint32_t)key_hash(key, klen) & shard_mask;
 }
 
 void mr_store_lock(uint32_t shard) { pthread_mutex_lock(&shards[shard].mu); }
@@ -221,11 +242,63 @@ void mr_store_unlock_many(const uint32_t *ids, int n) {
     for (int i = n - 1; i >= 0; i--) pthread_mutex_unlock(&shards[ids[i]].mu);
 }
 
+/* ---- prefetching ---- */
+
+/* Unlocked reads of fields other threads write under the shard lock: a
+ * relaxed atomic load is a plain load that the compiler may not tear or
+ * assume stable; the value is only ever prefetched. */
+#define PEEK(lvalue) __atomic_load_n(&(lvalue), __ATOMIC_RELAXED)
+
+void mr_store_prefetch_start(mr_prefetch_t *pf, int db, const void *key,
+                             size_t klen) {
+    pf->hash = mr_hash(key, klen);
+    pf->key = key;
+    pf->klen = klen;
+    pf->db = db;
+    pf->stage = 1;
+    __builtin_prefetch(&shards[pf->hash & shard_mask], 1);
+}
+
+/* The bucket pf's key falls in, read unlocked; NULL before the first
+ * write. Lookups during a rehash also read tab[1]: not prefetched. */
+static mr_entry_t **peek_bucket(const mr_prefetch_t *pf) {
+    db_slot_t *s = PEEK(shards[pf->hash & shard_mask].dbs[pf->db]);
+    if (!s) return NULL;
+    mr_entry_t **tab = PEEK(s->dict.tab[0]);
+    if (!tab) return NULL;
+    uint64_t mask = ((uint64_t)1 << PEEK(s->dict.exp[0])) - 1;
+    return &tab[(pf->hash >> shard_bits) & mask];
+}
+
+void mr_store_prefetch_step(mr_prefetch_t *pf) {
+    const void *line = NULL;
+#if !defined(__SANITIZE_THREAD__) /* TSan would rightly flag the reads */
+    shard_t *sh = &shards[pf->hash & shard_mask];
+    switch (pf->stage) {
+    case 1: line = &sh->dbs[pf->db]; break;  /* fixed after start-up */
+    case 2: line = PEEK(sh->dbs[pf->db]); break; /* the dict header */
+    case 3: line = peek_bucket(pf); break;
+    case 4: {
+        mr_entry_t **b = peek_bucket(pf);
+        line = b ? PEEK(*b) : NULL; /* the chain's first entry */
+        break;
+    }
+    default: break;
+    }
+#endif
+    if (!line) {
+        pf->stage = MR_PREFETCH_DONE;
+        return;
+    }
+    __builtin_prefetch(line, 0);
+    pf->stage++;
+}
+
 /* ---- single keys ---- */
 
 static mr_entry_t *lookup(int db, const void *key, size_t klen,
                           int64_t now_ms) {
-    uint64_t h = mr_hash(key, klen);
+    uint64_t h = key_hash(key, klen);
     db_slot_t *s = slot_get((uint32_t)h & shard_mask, db);
     if (!s) return NULL;
     mr_entry_t **l = mr_dict_find_link(&s->dict, h, key, klen);
@@ -286,7 +359,7 @@ static bool points_into(const void *p, const mr_entry_t *e) {
 mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,
                                  const void *val, size_t vlen,
                                  int64_t expire_ms) {
-    uint64_t h = mr_hash(key, klen);
+    uint64_t h = key_hash(key, klen);
     db_slot_t *s = slot_for_write((uint32_t)h & shard_mask, db);
     mr_dict_rehash_step(&s->dict);
     mr_entry_t **l = mr_dict_find_link(&s->dict, h, key, klen);
@@ -327,7 +400,7 @@ mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,
 
 mr_entry_t *mr_db_add_obj_locked(int db, const void *key, size_t klen,
                                  mr_type_t type, unsigned enc, void *obj) {
-    uint64_t h = mr_hash(key, klen);
+    uint64_t h = key_hash(key, klen);
     db_slot_t *s = slot_for_write((uint32_t)h & shard_mask, db);
     mr_dict_rehash_step(&s->dict);
     mr_entry_t *e = entry_new(key, klen,
@@ -388,7 +461,7 @@ mr_entry_t *mr_db_set_expire_locked(int db, mr_entry_t *e, int64_t expire_ms) {
 }
 
 bool mr_db_delete_locked(int db, const void *key, size_t klen, int64_t now_ms) {
-    uint64_t h = mr_hash(key, klen);
+    uint64_t h = key_hash(key, klen);
     db_slot_t *s = slot_get((uint32_t)h & shard_mask, db);
     if (!s) return false;
     mr_dict_rehash_step(&s->dict);
@@ -420,7 +493,7 @@ mr_entry_t *mr_db_rename_locked(int sdb, mr_entry_t *e, int ddb,
     mr_entry_t *ne = entry_new(dkey, dklen, e->meta, mr_entry_expire(e),
                                mr_entry_cval(e), e->vlen);
     mr_free(e);
-    uint64_t h = mr_hash(dkey, dklen);
+    uint64_t h = key_hash(dkey, dklen);
     slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
     key_added(h, ddb, ne);
     return ne;
@@ -445,7 +518,7 @@ static mr_entry_t *entry_dup(const mr_entry_t *e, const void *key,
 mr_entry_t *mr_db_copy_locked(int sdb, const mr_entry_t *e, int ddb,
                               const void *dkey, size_t dklen) {
     mr_entry_t *ne = entry_dup(e, dkey, dklen);
-    uint64_t h = mr_hash(dkey, dklen);
+    uint64_t h = key_hash(dkey, dklen);
     slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
     key_added(h, ddb, ne);
     return ne;

@@ -512,3 +512,59 @@ Test(split_args, appends_to_existing_buffer)
     mr_free(argv);
     mr_buf_free(&out);
 }
+
+/* ---- look ahead (mr_resp_peek) ---- */
+
+/* The peek must agree with the parser on where a request ends, and find
+ * its second element, for every request it does not decline. */
+Test(resp_peek, agrees_with_the_parser)
+{
+    static const char r0[] = "*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n";
+    static const char r1[] = "*3\r\n$3\r\nSET\r\n$0\r\n\r\n$5\r\nv\r\nxy\r\n";
+    static const char r2[] = "*2\r\n$4\r\nINCR\r\n$7\r\nk\0\r\n\n..\r\n";
+    const char *reqs[] = {r0, r1, r2};
+    const size_t lens[] = {sizeof r0 - 1, sizeof r1 - 1, sizeof r2 - 1};
+    for (size_t r = 0; r < 3; r++) {
+        mr_parser_t p;
+        mr_parser_init(&p, MR_DEFAULT_MAX_BULK);
+        size_t used = 0;
+        cr_assert_eq(mr_resp_parse(&p, reqs[r], lens[r], &used), MR_PARSE_OK);
+        mr_str_t a1 = {0};
+        cr_assert_eq(mr_resp_peek(reqs[r], lens[r], &a1), used, "request %zu", r);
+        cr_assert_eq(a1.ptr, p.argv[1].ptr);
+        cr_assert_eq(a1.len, p.argv[1].len);
+        /* every strict prefix is incomplete: declined */
+        for (size_t cut = 0; cut < lens[r]; cut++)
+            cr_assert_eq(mr_resp_peek(reqs[r], cut, &a1), 0u, "cut %zu", cut);
+        mr_parser_free(&p);
+    }
+}
+
+Test(resp_peek, declines_what_the_parser_must_judge)
+{
+    mr_str_t a1;
+    const char *bad[] = {
+        "PING\r\n",                          /* inline */
+        "*1\r\n$4\r\nPING\r\n",              /* no second element */
+        "*-1\r\n", "*0\r\n",
+        "*2\r\n$3\r\nGET\r\n+3\r\nkey\r\n",  /* not a bulk */
+        "*2\r\n$3\r\nGET\r\n$-3\r\nkey\r\n", /* negative length */
+        "*2\r\n$3\r\nGET\r\n$99999999999\r\nk\r\n", /* 11 digits */
+        "*x\r\n", "*2\r\n$3x\r\nGET\r\n$1\r\nk\r\n",
+        "*65\r\n",                           /* above MR_PEEK_MAX_ARGS */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        cr_assert_eq(mr_resp_peek(bad[i], strlen(bad[i]), &a1), 0u, "%zu", i);
+}
+
+Test(resp_peek, stops_at_the_first_request)
+{
+    const char two[] = "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n";
+    mr_str_t a1;
+    size_t n = mr_resp_peek(two, sizeof two - 1, &a1);
+    cr_assert_eq(n, 20u);
+    cr_assert_eq(a1.len, 1u);
+    cr_assert_eq(a1.ptr[0], 'a');
+    cr_assert_eq(mr_resp_peek(two + n, sizeof two - 1 - n, &a1), 20u);
+    cr_assert_eq(a1.ptr[0], 'b');
+}

@@ -1081,3 +1081,54 @@ Test(store, concurrent_mixed_workload, .timeout = 120) {
     }
     cr_assert_eq(sum, incs);
 }
+
+/* ---- prefetching and the hash hint ---- */
+
+/* Prefetch steps run to completion on absent databases, empty and full
+ * tables, and change nothing. */
+Test(store, prefetch_runs_to_done_and_changes_nothing) {
+    char k[32];
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 200; i++) {
+            snprintf(k, sizeof k, "pf:%d", i);
+            mr_prefetch_t pf;
+            mr_store_prefetch_start(&pf, round ? 3 : 0, k, strlen(k));
+            cr_assert_eq(pf.hash, mr_hash(k, strlen(k)));
+            for (int s = 0; s < 10 && pf.stage != MR_PREFETCH_DONE; s++)
+                mr_store_prefetch_step(&pf);
+            cr_assert_eq(pf.stage, MR_PREFETCH_DONE);
+            mr_store_prefetch_step(&pf); /* past the end: still done */
+            cr_assert_eq(pf.stage, MR_PREFETCH_DONE);
+        }
+        for (int i = 0; i < 200; i += 2) { /* then fill half of them */
+            snprintf(k, sizeof k, "pf:%d", i);
+            uint32_t s = lock_key(k);
+            mr_db_set_str_locked(0, k, strlen(k), "v", 1, MR_NO_EXPIRE);
+            mr_store_unlock(s);
+        }
+    }
+    cr_assert_eq(mr_db_size(0), 100u);
+    cr_assert_eq(mr_db_size(3), 0u);
+}
+
+/* The hint is used only for the exact bytes it names: a right hint finds
+ * the key, and other keys (even equal bytes elsewhere) hash normally. */
+Test(store, hash_hint_applies_to_its_bytes_only) {
+    char a[] = "hinted", b[] = "hinted";
+    uint32_t s = lock_key(a);
+    mr_db_set_str_locked(0, a, 6, "1", 1, MR_NO_EXPIRE);
+    mr_store_unlock(s);
+    mr_store_hash_hint(a, 6, mr_hash(a, 6));
+    cr_assert_eq(mr_store_shard_of(a, 6), s);
+    mr_store_lock(s);
+    cr_assert_not_null(mr_db_lookup_write_locked(0, a, 6, now));
+    cr_assert_not_null(mr_db_lookup_write_locked(0, b, 6, now));
+    mr_store_unlock(s);
+    /* a wrong hint for other bytes of the same length is never consulted */
+    char c[] = "other!";
+    mr_store_hash_hint(c, 6, 0);
+    cr_assert_eq(mr_store_shard_of(a, 6), s);
+    mr_store_hash_hint_clear();
+    cr_assert_eq(mr_store_shard_of(c, 6),
+                 (uint32_t)mr_hash(c, 6) & (mr_store_nshards() - 1));
+}
