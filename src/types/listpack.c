@@ -463,6 +463,39 @@ unsigned char *mr_lp_delete_range(unsigned char *lp, long long index,
     return mr_lp_delete_n(lp, pos, n, NULL);
 }
 
+unsigned char *mr_lp_split(unsigned char **lpp, size_t pos)
+{
+    unsigned char *lp = *lpp;
+    size_t total = total_of(lp);
+
+    assert(pos >= MR_LP_HDR_SIZE && pos < total);
+    size_t moved = 0;
+    for (size_t p = pos; p < total; p += elem_size(lp, p))
+        moved++;
+    size_t tail = total - pos;
+    unsigned char *right = mr_xmalloc(MR_LP_HDR_SIZE + tail);
+    memcpy(right + MR_LP_HDR_SIZE, lp + pos, tail);
+    set_header(right, MR_LP_HDR_SIZE + tail, moved);
+    size_t left_count = count_of(lp) - moved;
+    lp = mr_xrealloc(lp, pos);
+    set_header(lp, pos, left_count);
+    *lpp = lp;
+    return right;
+}
+
+unsigned char *mr_lp_merge(unsigned char *a, const unsigned char *b)
+{
+    size_t at = total_of(a), add = total_of(b) - MR_LP_HDR_SIZE;
+    if (add > MR_LP_MAX_BYTES - at)
+        too_big(add);
+    if (add == 0)
+        return a;
+    a = mr_xrealloc(a, at + add);
+    memcpy(a + at, b + MR_LP_HDR_SIZE, add);
+    set_header(a, at + add, count_of(a) + count_of(b));
+    return a;
+}
+
 /* The query, parsed once: whether it is a canonical integer decides which
  * encoding an equal element must have. */
 typedef struct query {

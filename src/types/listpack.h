@@ -123,6 +123,18 @@ unsigned char *mr_lp_delete_n(unsigned char *lp, size_t pos, size_t n,
 unsigned char *mr_lp_delete_range(unsigned char *lp, long long index,
                                   size_t n);
 
+/* Splits lp before the element at pos: *lpp keeps the elements before it
+ * (shrunk in place, possibly moved) and the returned new listpack holds pos
+ * and everything after it, in order. pos must be an element (not NONE), so
+ * the returned listpack is never empty. Quicklist nodes split with it when
+ * an insert lands inside a full node. */
+unsigned char *mr_lp_split(unsigned char **lpp, size_t pos);
+/* Appends every element of b, in order, to a (b is left unchanged; the
+ * caller frees it). Elements are self-describing, so this is one copy of
+ * b's element bytes. Aborts past MR_LP_MAX_BYTES like the inserts.
+ * Returns the new a. */
+unsigned char *mr_lp_merge(unsigned char *a, const unsigned char *b);
+
 /* Whether the element at pos equals s[0..len) byte for byte (integers
  * compare as their decimal text). */
 bool mr_lp_eq(const unsigned char *lp, size_t pos, const void *s,
