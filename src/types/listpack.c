@@ -419,6 +419,19 @@ mr_str_t mr_lp_get_str(const unsigned char *lp, size_t pos,
     return (mr_str_t){(const char *)e.ptr, e.len};
 }
 
+mr_str_t mr_lp_get_str_next(const unsigned char *lp, size_t pos,
+                            char intbuf[MR_LP_INTBUF], size_t *next)
+{
+    mr_lp_entry_t e;
+    assert(pos >= MR_LP_HDR_SIZE && pos < total_of(lp));
+    size_t body = decode(lp + pos, &e);
+    size_t n = pos + body + backlen_size(body);
+    *next = n < total_of(lp) ? n : MR_LP_NONE;
+    if (e.is_int)
+        return (mr_str_t){intbuf, (size_t)mr_ll2str(intbuf, e.ll)};
+    return (mr_str_t){(const char *)e.ptr, e.len};
+}
+
 bool mr_lp_get_int(const unsigned char *lp, size_t pos, long long *out)
 {
     mr_lp_entry_t e;

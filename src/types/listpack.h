@@ -106,6 +106,11 @@ void mr_lp_get(const unsigned char *lp, size_t pos, mr_lp_entry_t *out);
  * view points there. For replies and copies that only want bytes. */
 mr_str_t mr_lp_get_str(const unsigned char *lp, size_t pos,
                        char intbuf[MR_LP_INTBUF]);
+/* mr_lp_get_str and mr_lp_next with one decode, for walks that read every
+ * element they pass (LRANGE): *next gets the following position, or NONE
+ * after the last element. */
+mr_str_t mr_lp_get_str_next(const unsigned char *lp, size_t pos,
+                            char intbuf[MR_LP_INTBUF], size_t *next);
 /* The element's value as an integer if it is stored as one (HINCRBY fast
  * path); false for string elements, which never hold canonical integers. */
 bool mr_lp_get_int(const unsigned char *lp, size_t pos, long long *out);

@@ -232,6 +232,22 @@ mr_str_t mr_ql_get(const mr_ql_pos_t *pos, char intbuf[MR_LP_INTBUF]) {
     return mr_lp_get_str(pos->node->lp, pos->off, intbuf);
 }
 
+mr_str_t mr_ql_get_next(mr_ql_pos_t *pos, char intbuf[MR_LP_INTBUF],
+                        bool *more) {
+    size_t next;
+    mr_str_t s = mr_lp_get_str_next(pos->node->lp, pos->off, intbuf, &next);
+    *more = true;
+    if (next != MR_LP_NONE) {
+        pos->off = next;
+    } else if (pos->node->next) {
+        pos->node = pos->node->next;
+        pos->off = mr_lp_first(pos->node->lp);
+    } else {
+        *more = false;
+    }
+    return s;
+}
+
 bool mr_ql_eq(const mr_ql_pos_t *pos, const void *s, size_t len) {
     return mr_lp_eq(pos->node->lp, pos->off, s, len);
 }

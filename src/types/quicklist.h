@@ -94,6 +94,11 @@ bool mr_ql_prev(mr_ql_pos_t *pos);
 /* The element's bytes: borrowed from the list, or for an integer element
  * its decimal text in intbuf. Valid until the list is next modified. */
 mr_str_t mr_ql_get(const mr_ql_pos_t *pos, char intbuf[MR_LP_INTBUF]);
+/* mr_ql_get, then mr_ql_next, with one decode (LRANGE): returns the
+ * element at pos and moves pos one towards the tail; *more is false (pos
+ * unchanged) when that was the last element. */
+mr_str_t mr_ql_get_next(mr_ql_pos_t *pos, char intbuf[MR_LP_INTBUF],
+                        bool *more);
 /* Whether the element equals s[0..len) byte for byte. */
 bool mr_ql_eq(const mr_ql_pos_t *pos, const void *s, size_t len);
 

@@ -371,11 +371,10 @@ void cmd_lrange(mr_call_t *call) {
     mr_ql_pos_t p;
     mr_ql_seek(ql_of(e), (long long)first, &p);
     char ib[MR_LP_INTBUF];
-    for (;;) {
-        mr_str_t s = mr_ql_get(&p, ib);
+    bool more = true;
+    while (n-- && more) {
+        mr_str_t s = mr_ql_get_next(&p, ib, &more);
         mr_reply_bulk(call->reply, s.ptr, s.len);
-        if (--n == 0) break;
-        mr_ql_next(&p);
     }
 }
 

@@ -188,6 +188,24 @@ Test(listpack, split_at_every_position)
     }
 }
 
+Test(listpack, get_str_next_walks_forward)
+{
+    static const char *const all[] = {"a", "-12345", "", "127", "xyz"};
+    unsigned char *lp = lp_of(all, 5);
+    char ib[MR_LP_INTBUF];
+    size_t pos = mr_lp_first(lp);
+    for (size_t i = 0; i < 5; i++) {
+        size_t next;
+        mr_str_t s = mr_lp_get_str_next(lp, pos, ib, &next);
+        cr_assert(s.len == strlen(all[i]) && memcmp(s.ptr, all[i], s.len) == 0,
+                  "element %zu", i);
+        cr_assert_eq(next, mr_lp_next(lp, pos));
+        pos = next;
+    }
+    cr_assert_eq(pos, MR_LP_NONE);
+    mr_lp_free(lp);
+}
+
 Test(listpack, merge_empty_and_large)
 {
     unsigned char *a = mr_lp_new(), *e = mr_lp_new();

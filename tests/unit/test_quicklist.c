@@ -354,6 +354,14 @@ static void compare_all(const mr_ql_t *ql, const model_t *m, int step) {
         ok = mr_ql_next(&p);
     }
     cr_assert(!ok);
+    /* the one-decode walk LRANGE uses */
+    ok = mr_ql_seek(ql, 0, &p);
+    for (size_t i = 0; i < m->n; i++) {
+        cr_assert(ok, "step %d: get_next ended at %zu", step, i);
+        cr_assert(same(mr_ql_get_next(&p, ib, &ok), m, i),
+                  "step %d: get_next %zu", step, i);
+    }
+    cr_assert(!ok);
     ok = mr_ql_seek(ql, -1, &p);
     for (size_t i = m->n; i-- > 0;) {
         cr_assert(ok && mr_ql_eq(&p, m->s[i], m->len[i]), "step %d: back %zu",
