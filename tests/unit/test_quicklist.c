@@ -81,7 +81,7 @@ Test(quicklist, fill_is_clamped) {
 Test(quicklist, count_fill_bounds_nodes) {
     mr_ql_t *ql = mr_ql_new(3);
     for (int i = 0; i < 10; i++) {
-        char v[8];
+        char v[16];
         snprintf(v, sizeof v, "v%d", i);
         mr_ql_push(ql, MR_QL_TAIL, v, strlen(v));
     }
@@ -319,6 +319,7 @@ static void model_insert(model_t *m, size_t at, const char *s, size_t len) {
 }
 
 static void model_delete(model_t *m, size_t at, size_t k) {
+    if (k == 0) return; /* m->s may still be NULL */
     for (size_t i = at; i < at + k; i++) mr_free(m->s[i]);
     memmove(m->s + at, m->s + at + k, (m->n - at - k) * sizeof *m->s);
     memmove(m->len + at, m->len + at + k, (m->n - at - k) * sizeof *m->len);
