@@ -8,9 +8,12 @@
  *   locks while a handler runs, or mr_store_lock(mr_store_shard_of(key))
  *   (for two keys, both shards, ascending, via mr_store_lock_many) taken by
  *   the caller itself. The lock must stay held for the whole call.
- * - These functions never lock, never block, never make a system call and
- *   never write a reply; they may create the key (push, move) or delete it
- *   (a pop that empties the list, as Redis never keeps an empty list).
+ * - These functions never lock, never wait and never write a reply (they
+ *   allocate through mr_xmalloc, nothing else); they may create the key
+ *   (push, move) or delete it (a pop that empties the list, as Redis never
+ *   keeps an empty list). Every list key comes into existence through the
+ *   push path (list_create in t_list.c), or through RENAME/COPY/MOVE of an
+ *   existing list.
  * - `now_ms` is the command's clock: a key whose TTL passed by then counts
  *   as absent and is deleted on the spot (lazy expiry).
  * - Keys are borrowed; popped bytes are copied into the caller's buffer, so
