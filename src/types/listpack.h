@@ -24,7 +24,9 @@
  *
  * A listpack is passed around as `unsigned char *`. Functions that can grow
  * or shrink it return the new pointer; the old one is invalid afterwards:
- * `lp = mr_lp_append(lp, s, n);`. Nothing here locks: the shard lock that
+ * `lp = mr_lp_append(lp, s, n);`. The allocation may be larger than
+ * mr_lp_bytes (up to twice, after deletes): growing uses that room before
+ * calling realloc. Nothing here locks: the shard lock that
  * protects the owning object covers the listpack.
  *
  * Positions are byte offsets of an element inside the listpack (opaque to
