@@ -40,6 +40,11 @@ typedef struct mr_config {
      * field and value at most this many bytes (mr/object.h) */
     _Atomic long long hash_max_listpack_entries;
     _Atomic long long hash_max_listpack_value;
+    /* node bound of lists created from now on (src/types/quicklist.h):
+     * negative caps a node's bytes (-2: 8 KiB), positive its elements */
+    _Atomic long long list_max_listpack_size;
+    /* accepted and reported only: list nodes are never compressed */
+    _Atomic long long list_compress_depth;
 } mr_config_t;
 
 extern mr_config_t mr_config;

@@ -1,5 +1,5 @@
-/* Values of the collection types (hashes and sets now; lists and sorted
- * sets as they arrive). A collection lives outside its key's entry: the entry's
+/* Values of the collection types (lists, hashes and sets now; sorted sets
+ * as they arrive). A collection lives outside its key's entry: the entry's
  * value bytes hold one pointer (mr_entry_obj) and meta bits 5-7 hold its
  * encoding (mr_entry_enc). This module knows every type's encodings, so the
  * keyspace can free and copy any value without knowing the commands; the
@@ -10,6 +10,9 @@
  *         field, value...) below hash-max-listpack-entries fields of at most
  *         hash-max-listpack-value bytes, else MR_ENC_HASHTABLE ("hashtable",
  *         an mr_ft_* table of kind MR_FT_HASH).
+ *   list: MR_ENC_QUICKLIST ("quicklist", an mr_ql_* list of listpack
+ *         nodes) for every list, as Redis 7.0 reports (7.2's single
+ *         listpack for small lists does not exist in 7.0).
  *   set:  MR_ENC_HASHTABLE only for now (an mr_ft_* table of kind
  *         MR_FT_SET); Redis 7.0's "intset" for small all-integer sets is
  *         not built yet. */
@@ -21,6 +24,7 @@
 typedef enum {
     MR_ENC_LISTPACK = 0,
     MR_ENC_HASHTABLE = 1,
+    MR_ENC_QUICKLIST = 2,
 } mr_enc_t;
 
 /* Frees a collection value (type and encoding as stored in its entry). */

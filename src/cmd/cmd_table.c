@@ -656,6 +656,176 @@ static const mr_cmd_arg_t args_shutdown[] = {
     {NULL},
 };
 
+/* ---- list: COMMAND DOCS arguments and history ---- */
+
+static const char *const hist_lpush[] = {
+    "2.4.0", "Accepts multiple `element` arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_lpush[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"element", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const char *const hist_rpush[] = {
+    "2.4.0", "Accepts multiple `element` arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_rpush[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"element", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const char *const hist_lpushx[] = {
+    "4.0.0", "Accepts multiple `element` arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_lpushx[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"element", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const char *const hist_rpushx[] = {
+    "4.0.0", "Accepts multiple `element` arguments.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_rpushx[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"element", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const char *const hist_lpop[] = {
+    "6.2.0", "Added the `count` argument.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_lpop[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, "6.2.0", OPT, NULL},
+    {NULL},
+};
+
+static const char *const hist_rpop[] = {
+    "6.2.0", "Added the `count` argument.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_rpop[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, "6.2.0", OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lrange[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"start", INT, 0, NULL, NULL, 0, NULL},
+    {"stop", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_llen[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lindex[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"index", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lset[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"index", INT, 0, NULL, NULL, 0, NULL},
+    {"element", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_linsert_1[] = {
+    {"before", TOK, 0, "BEFORE", NULL, 0, NULL},
+    {"after", TOK, 0, "AFTER", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_linsert[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"where", ONEOF, 0, NULL, NULL, 0, args_linsert_1},
+    {"pivot", STR, 0, NULL, NULL, 0, NULL},
+    {"element", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lrem[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, NULL, 0, NULL},
+    {"element", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_ltrim[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"start", INT, 0, NULL, NULL, 0, NULL},
+    {"stop", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lpos[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"element", STR, 0, NULL, NULL, 0, NULL},
+    {"rank", INT, 0, "RANK", NULL, OPT, NULL},
+    {"num-matches", INT, 0, "COUNT", NULL, OPT, NULL},
+    {"len", INT, 0, "MAXLEN", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lmove_2[] = {
+    {"left", TOK, 0, "LEFT", NULL, 0, NULL},
+    {"right", TOK, 0, "RIGHT", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lmove_3[] = {
+    {"left", TOK, 0, "LEFT", NULL, 0, NULL},
+    {"right", TOK, 0, "RIGHT", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lmove[] = {
+    {"source", KEY, 0, NULL, NULL, 0, NULL},
+    {"destination", KEY, 1, NULL, NULL, 0, NULL},
+    {"wherefrom", ONEOF, 0, NULL, NULL, 0, args_lmove_2},
+    {"whereto", ONEOF, 0, NULL, NULL, 0, args_lmove_3},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_rpoplpush[] = {
+    {"source", KEY, 0, NULL, NULL, 0, NULL},
+    {"destination", KEY, 1, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lmpop_2[] = {
+    {"left", TOK, 0, "LEFT", NULL, 0, NULL},
+    {"right", TOK, 0, "RIGHT", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_lmpop[] = {
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"where", ONEOF, 0, NULL, NULL, 0, args_lmpop_2},
+    {"count", INT, 0, "COUNT", NULL, OPT, NULL},
+    {NULL},
+};
+
 /* ---- hash: COMMAND DOCS arguments and history ---- */
 
 static const char *const hist_hset[] = {
@@ -1072,6 +1242,41 @@ static mr_cmd_t table[] = {
     /* connection */
     {"object", NULL, -2, 0, 0, 0, 0, "generic", "A container for object introspection commands", "2.2.3", "@slow", object_subcmds,
         .complexity = "Depends on subcommand."},
+    /* ---- list ---- */
+    {"lpush", cmd_lpush, -3, W|M|F, 1, 1, 1, "list", "Prepend one or multiple elements to a list", "1.0.0", "@write @list @fast",
+        .key_specs = KEY_SPECS({RW|INS, 1, 0, 1, 0}), .complexity = "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", .history = hist_lpush, .args = args_lpush},
+    {"rpush", cmd_rpush, -3, W|M|F, 1, 1, 1, "list", "Append one or multiple elements to a list", "1.0.0", "@write @list @fast",
+        .key_specs = KEY_SPECS({RW|INS, 1, 0, 1, 0}), .complexity = "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", .history = hist_rpush, .args = args_rpush},
+    {"lpushx", cmd_lpushx, -3, W|M|F, 1, 1, 1, "list", "Prepend an element to a list, only if the list exists", "2.2.0", "@write @list @fast",
+        .key_specs = KEY_SPECS({RW|INS, 1, 0, 1, 0}), .complexity = "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", .history = hist_lpushx, .args = args_lpushx},
+    {"rpushx", cmd_rpushx, -3, W|M|F, 1, 1, 1, "list", "Append an element to a list, only if the list exists", "2.2.0", "@write @list @fast",
+        .key_specs = KEY_SPECS({RW|INS, 1, 0, 1, 0}), .complexity = "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", .history = hist_rpushx, .args = args_rpushx},
+    {"lpop", cmd_lpop, -2, W|F, 1, 1, 1, "list", "Remove and get the first elements in a list", "1.0.0", "@write @list @fast",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of elements returned", .history = hist_lpop, .args = args_lpop},
+    {"rpop", cmd_rpop, -2, W|F, 1, 1, 1, "list", "Remove and get the last elements in a list", "1.0.0", "@write @list @fast",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of elements returned", .history = hist_rpop, .args = args_rpop},
+    {"lrange", cmd_lrange, 4, R, 1, 1, 1, "list", "Get a range of elements from a list", "1.0.0", "@read @list @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.", .args = args_lrange},
+    {"llen", cmd_llen, 2, R|F, 1, 1, 1, "list", "Get the length of a list", "1.0.0", "@read @list @fast",
+        .key_specs = KEY_SPECS({RO, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_llen},
+    {"lindex", cmd_lindex, 3, R, 1, 1, 1, "list", "Get an element from a list by its index", "1.0.0", "@read @list @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).", .args = args_lindex},
+    {"lset", cmd_lset, 4, W|M, 1, 1, 1, "list", "Set the value of an element in a list by its index", "1.0.0", "@write @list @slow",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).", .args = args_lset},
+    {"linsert", cmd_linsert, 5, W|M, 1, 1, 1, "list", "Insert an element before or after another element in a list", "2.2.0", "@write @list @slow",
+        .key_specs = KEY_SPECS({RW|INS, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).", .args = args_linsert},
+    {"lrem", cmd_lrem, 4, W, 1, 1, 1, "list", "Remove elements from a list", "1.0.0", "@write @list @slow",
+        .key_specs = KEY_SPECS({RW|DELK, 1, 0, 1, 0}), .complexity = "O(N+M) where N is the length of the list and M is the number of elements removed.", .args = args_lrem},
+    {"ltrim", cmd_ltrim, 4, W, 1, 1, 1, "list", "Trim a list to the specified range", "1.0.0", "@write @list @slow",
+        .key_specs = KEY_SPECS({RW|DELK, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of elements to be removed by the operation.", .args = args_ltrim},
+    {"lpos", cmd_lpos, -3, R, 1, 1, 1, "list", "Return the index of matching elements on a list", "6.0.6", "@read @list @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.", .args = args_lpos},
+    {"lmove", cmd_lmove, 5, W|M, 1, 2, 1, "list", "Pop an element from a list, push it to another list and return it", "6.2.0", "@write @list @slow",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}, {RW|INS, 2, 0, 1, 0}), .complexity = "O(1)", .args = args_lmove},
+    {"rpoplpush", cmd_rpoplpush, 3, W|M, 1, 2, 1, "list", "Remove the last element in a list, prepend it to another list and return it", "1.2.0", "@write @list @slow",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}, {RW|INS, 2, 0, 1, 0}), .complexity = "O(1)", .deprecated_since = "6.2.0", .replaced_by = "`LMOVE` with the `RIGHT` and `LEFT` arguments", .args = args_rpoplpush},
+    {"lmpop", cmd_lmpop, -4, W, 0, 0, 0, "list", "Pop elements from a list", "7.0.0", "@write @list @slow",
+        .getkeys = lmpop_getkeys, .key_specs = KEY_SPECS({.flags = RW|ACC|DELK, .index = 1, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(N+M) where N is the number of provided keys and M is the number of elements returned.", .args = args_lmpop},
     /* ---- hash ---- */
     {"hset", cmd_hset, -4, W|M|F, 1, 1, 1, "hash", "Set the string value of a hash field", "2.0.0", "@write @hash @fast",
         .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.", .history = hist_hset, .args = args_hset},

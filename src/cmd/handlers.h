@@ -86,6 +86,27 @@ void cmd_info(mr_call_t *c);
 void cmd_time(mr_call_t *c);
 void cmd_shutdown(mr_call_t *c);
 
+/* src/types/t_list.c */
+void cmd_lpush(mr_call_t *c);
+void cmd_rpush(mr_call_t *c);
+void cmd_lpushx(mr_call_t *c);
+void cmd_rpushx(mr_call_t *c);
+void cmd_lpop(mr_call_t *c);
+void cmd_rpop(mr_call_t *c);
+void cmd_lrange(mr_call_t *c);
+void cmd_llen(mr_call_t *c);
+void cmd_lindex(mr_call_t *c);
+void cmd_lset(mr_call_t *c);
+void cmd_linsert(mr_call_t *c);
+void cmd_lrem(mr_call_t *c);
+void cmd_ltrim(mr_call_t *c);
+void cmd_lpos(mr_call_t *c);
+void cmd_lmove(mr_call_t *c);
+void cmd_rpoplpush(mr_call_t *c);
+void cmd_lmpop(mr_call_t *c);
+/* LMPOP's keys (after numkeys) for dispatch's locking: mr_cmd_t.getkeys */
+int lmpop_getkeys(const mr_call_t *c, int *key_argv_idx, int max);
+
 /* src/types/t_hash.c */
 void cmd_hset(mr_call_t *c);
 void cmd_hsetnx(mr_call_t *c);

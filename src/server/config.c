@@ -36,6 +36,9 @@ typedef struct option {
     const char *const *names; /* OPT_ENUM */
     const char *only_err;     /* OPT_ONLY: why other values are refused */
     const char *help;
+    /* another name Redis accepts for the option (list-max-ziplist-size):
+     * it reads and writes the same value and CONFIG GET lists both */
+    const char *alias;
 } option_t;
 
 static const char *const loglevels[] = {"debug", "verbose", "notice",
@@ -43,6 +46,7 @@ static const char *const loglevels[] = {"debug", "verbose", "notice",
 
 #define OFF(f) offsetof(mr_config_t, f)
 #define I32MAX 2147483647LL
+#define I32MIN (-2147483647LL - 1)
 #define LLMAX 9223372036854775807LL
 
 /* clang-format off */
@@ -65,6 +69,8 @@ static const option_t options[] = {
     {"hz", OPT_ATOMIC, true, OFF(hz), "10", 0, I32MAX, NULL, NULL, "background task frequency (clamped to 1..500)"},
     {"hash-max-listpack-entries", OPT_ATOMIC, true, OFF(hash_max_listpack_entries), "512", 0, LLMAX, NULL, NULL, "largest hash kept in the compact encoding (fields)"},
     {"hash-max-listpack-value", OPT_ATOMIC, true, OFF(hash_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "longest field or value a compact hash holds (bytes)"},
+    {"list-max-listpack-size", OPT_ATOMIC, true, OFF(list_max_listpack_size), "-2", I32MIN, I32MAX, NULL, NULL, "list node size: -1..-5 = 4..64 KiB, positive = elements", "list-max-ziplist-size"},
+    {"list-compress-depth", OPT_ATOMIC, true, OFF(list_compress_depth), "0", 0, I32MAX, NULL, NULL, "accepted and reported; list nodes are not compressed"},
     {"save", OPT_ONLY, false, OFF(save), "", 0, 0, NULL, "Invalid save parameters", "snapshots are not built yet: must be empty"},
     {"appendonly", OPT_ONLY, false, OFF(appendonly), "no", 0, 0, NULL, "argument must be 'yes' or 'no'", "the append-only file is not built yet: must be no"},
 };
@@ -72,12 +78,30 @@ static const option_t options[] = {
 
 #define NOPTS (sizeof options / sizeof options[0])
 
-static const option_t *find_option(const char *name, size_t len) {
-    for (size_t i = 0; i < NOPTS; i++)
-        if (strlen(options[i].name) == len &&
-            strncasecmp(options[i].name, name, len) == 0)
+static bool name_is(const char *opt, const char *name, size_t len) {
+    return opt && strlen(opt) == len && strncasecmp(opt, name, len) == 0;
+}
+
+/* The option called `name` (or its alias); *as gets the spelling that
+ * matched, which Redis's messages repeat. */
+static const option_t *find_option_as(const char *name, size_t len,
+                                      const char **as) {
+    for (size_t i = 0; i < NOPTS; i++) {
+        if (name_is(options[i].name, name, len)) {
+            *as = options[i].name;
             return &options[i];
+        }
+        if (name_is(options[i].alias, name, len)) {
+            *as = options[i].alias;
+            return &options[i];
+        }
+    }
     return NULL;
+}
+
+static const option_t *find_option(const char *name, size_t len) {
+    const char *as;
+    return find_option_as(name, len, &as);
 }
 
 static void *field(const option_t *o) { return (char *)&mr_config + o->offset; }
@@ -356,10 +380,13 @@ void mr_config_get(const char *pat, size_t plen, mr_config_get_fn fn,
     char value[4200];
     for (size_t i = 0; i < NOPTS; i++) {
         const option_t *o = &options[i];
-        if (!mr_glob_match(pat, plen, o->name, strlen(o->name), true))
-            continue;
+        bool by_name = mr_glob_match(pat, plen, o->name, strlen(o->name), true);
+        bool by_alias = o->alias && mr_glob_match(pat, plen, o->alias,
+                                                  strlen(o->alias), true);
+        if (!by_name && !by_alias) continue;
         format_value(o, value, sizeof value);
-        fn(ctx, o->name, value);
+        if (by_name) fn(ctx, o->name, value);
+        if (by_alias) fn(ctx, o->alias, value);
     }
 }
 
@@ -380,6 +407,7 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
     }
     int pairs = n / 2;
     const option_t **opts = mr_xcalloc((size_t)pairs, sizeof *opts);
+    const char **as = mr_xcalloc((size_t)pairs, sizeof *as);
     char **vals = mr_xcalloc((size_t)pairs, sizeof *vals);
     bool ok = true;
     char msg[256];
@@ -388,7 +416,7 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
         const mr_str_t *name = &argv[2 * i], *val = &argv[2 * i + 1];
         vals[i] = mr_xmemdup(val->ptr, val->len + 1);
         vals[i][val->len] = '\0';
-        opts[i] = find_option(name->ptr, name->len);
+        opts[i] = find_option_as(name->ptr, name->len, &as[i]);
         if (!opts[i]) {
             snprintf(err, errlen,
                      "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'",
@@ -397,8 +425,11 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
             break;
         }
         const char *fail = NULL;
+        /* as in Redis 7.0, an option and its alias are not duplicates of
+         * each other (the later one wins) */
         for (int k = 0; k < i; k++)
-            if (opts[k] == opts[i]) fail = "duplicate parameter";
+            if (opts[k] == opts[i] && as[k] == as[i])
+                fail = "duplicate parameter";
         if (!fail && !opts[i]->mutable_ && opts[i]->type != OPT_ONLY)
             fail = "can't set immutable config";
         if (!fail) fail = set_option(opts[i], &vals[i], 1, false, msg, sizeof msg);
@@ -414,7 +445,7 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
         if (fail) {
             snprintf(err, errlen,
                      "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
-                     opts[i]->name, fail);
+                     as[i], fail);
             ok = false;
         }
     }
@@ -427,6 +458,7 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
     for (int i = 0; i < pairs; i++) mr_free(vals[i]);
     mr_free(vals);
     mr_free(opts);
+    mr_free(as);
     return ok;
 }
 

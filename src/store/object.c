@@ -5,6 +5,7 @@
 #include "mr/util.h"
 #include "types/fieldtab.h"
 #include "types/listpack.h"
+#include "types/quicklist.h"
 
 /* Redis keeps strings of up to 44 bytes in the object's own allocation
  * ("embstr") and integers that fit a long as "int", and turns a string
@@ -15,6 +16,9 @@
 
 void mr_obj_free(mr_type_t type, unsigned enc, void *obj) {
     switch (type) {
+    case MR_T_LIST:
+        mr_ql_free(obj);
+        return;
     case MR_T_HASH:
     case MR_T_SET:
         if (enc == MR_ENC_LISTPACK)
@@ -57,6 +61,8 @@ static void *fieldtab_dup(mr_ft_t *ft) {
 
 void *mr_obj_dup(mr_type_t type, unsigned enc, const void *obj) {
     switch (type) {
+    case MR_T_LIST:
+        return mr_ql_dup(obj);
     case MR_T_HASH:
     case MR_T_SET:
         /* iterating pauses the table's rehashing: it changes no entry */
@@ -79,6 +85,7 @@ const char *mr_obj_encoding_name(const mr_entry_t *e) {
     switch (mr_entry_enc(e)) {
     case MR_ENC_LISTPACK: return "listpack";
     case MR_ENC_HASHTABLE: return "hashtable";
+    case MR_ENC_QUICKLIST: return "quicklist";
     }
     return "unknown";
 }

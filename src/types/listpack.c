@@ -3,6 +3,7 @@
 #include "types/listpack.h"
 
 #include <assert.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,21 @@ static void too_big(size_t want)
             MR_LP_MAX_BYTES, want);
     fflush(stderr);
     abort();
+}
+
+/* Makes lp's allocation hold `need` bytes. It grows through realloc only
+ * past its usable size (the allocator rounds requests up to a size class,
+ * so most inserts need no call at all), and shrinks only when more than
+ * half of it would be unused, the rule fieldtab uses for its entries. A
+ * realloc costs hundreds of instructions even when it stays in place, and
+ * a list's head push or pop would pay one each time. Copies of a listpack
+ * take mr_lp_bytes (the header's total), never the allocation's size. */
+static unsigned char *resize(unsigned char *lp, size_t need)
+{
+    size_t have = malloc_usable_size(lp);
+    if (need <= have && have - need <= have / 2)
+        return lp;
+    return mr_xrealloc(lp, need);
 }
 
 static uint32_t rd32(const unsigned char *p)
@@ -248,7 +264,7 @@ static unsigned char *open_gap(unsigned char *lp, size_t off, size_t add)
     size_t total = total_of(lp);
     if (add > MR_LP_MAX_BYTES - total)
         too_big(add);
-    lp = mr_xrealloc(lp, total + add);
+    lp = resize(lp, total + add);
     memmove(lp + off + add, lp + off, total - off);
     set_header(lp, total + add, count_of(lp) + 1);
     return lp;
@@ -327,11 +343,11 @@ unsigned char *mr_lp_replace(unsigned char *lp, size_t pos, const void *s,
     if (now > old) {
         if (now - old > MR_LP_MAX_BYTES - total)
             too_big(total);
-        lp = mr_xrealloc(lp, total + (now - old));
+        lp = resize(lp, total + (now - old));
         memmove(lp + pos + now, lp + tail, total - tail);
     } else if (now < old) {
         memmove(lp + pos + now, lp + tail, total - tail);
-        lp = mr_xrealloc(lp, total - (old - now));
+        lp = resize(lp, total - (old - now));
     }
     set_header(lp, total - old + now, count_of(lp));
     enc_store(lp + pos, &e);
@@ -419,6 +435,19 @@ mr_str_t mr_lp_get_str(const unsigned char *lp, size_t pos,
     return (mr_str_t){(const char *)e.ptr, e.len};
 }
 
+mr_str_t mr_lp_get_str_next(const unsigned char *lp, size_t pos,
+                            char intbuf[MR_LP_INTBUF], size_t *next)
+{
+    mr_lp_entry_t e;
+    assert(pos >= MR_LP_HDR_SIZE && pos < total_of(lp));
+    size_t body = decode(lp + pos, &e);
+    size_t n = pos + body + backlen_size(body);
+    *next = n < total_of(lp) ? n : MR_LP_NONE;
+    if (e.is_int)
+        return (mr_str_t){intbuf, (size_t)mr_ll2str(intbuf, e.ll)};
+    return (mr_str_t){(const char *)e.ptr, e.len};
+}
+
 bool mr_lp_get_int(const unsigned char *lp, size_t pos, long long *out)
 {
     mr_lp_entry_t e;
@@ -442,7 +471,7 @@ unsigned char *mr_lp_delete_n(unsigned char *lp, size_t pos, size_t n,
     }
     memmove(lp + pos, lp + end, total - end);
     total -= end - pos;
-    lp = mr_xrealloc(lp, total);
+    lp = resize(lp, total);
     set_header(lp, total, count_of(lp) - k);
     if (next)
         *next = pos < total ? pos : MR_LP_NONE;
@@ -461,6 +490,39 @@ unsigned char *mr_lp_delete_range(unsigned char *lp, long long index,
     if (pos == MR_LP_NONE || n == 0)
         return lp;
     return mr_lp_delete_n(lp, pos, n, NULL);
+}
+
+unsigned char *mr_lp_split(unsigned char **lpp, size_t pos)
+{
+    unsigned char *lp = *lpp;
+    size_t total = total_of(lp);
+
+    assert(pos >= MR_LP_HDR_SIZE && pos < total);
+    size_t moved = 0;
+    for (size_t p = pos; p < total; p += elem_size(lp, p))
+        moved++;
+    size_t tail = total - pos;
+    unsigned char *right = mr_xmalloc(MR_LP_HDR_SIZE + tail);
+    memcpy(right + MR_LP_HDR_SIZE, lp + pos, tail);
+    set_header(right, MR_LP_HDR_SIZE + tail, moved);
+    size_t left_count = count_of(lp) - moved;
+    lp = resize(lp, pos);
+    set_header(lp, pos, left_count);
+    *lpp = lp;
+    return right;
+}
+
+unsigned char *mr_lp_merge(unsigned char *a, const unsigned char *b)
+{
+    size_t at = total_of(a), add = total_of(b) - MR_LP_HDR_SIZE;
+    if (add > MR_LP_MAX_BYTES - at)
+        too_big(add);
+    if (add == 0)
+        return a;
+    a = resize(a, at + add);
+    memcpy(a + at, b + MR_LP_HDR_SIZE, add);
+    set_header(a, at + add, count_of(a) + count_of(b));
+    return a;
 }
 
 /* The query, parsed once: whether it is a canonical integer decides which

@@ -24,7 +24,9 @@
  *
  * A listpack is passed around as `unsigned char *`. Functions that can grow
  * or shrink it return the new pointer; the old one is invalid afterwards:
- * `lp = mr_lp_append(lp, s, n);`. Nothing here locks: the shard lock that
+ * `lp = mr_lp_append(lp, s, n);`. The allocation may be larger than
+ * mr_lp_bytes (up to twice, after deletes): growing uses that room before
+ * calling realloc. Nothing here locks: the shard lock that
  * protects the owning object covers the listpack.
  *
  * Positions are byte offsets of an element inside the listpack (opaque to
@@ -106,6 +108,11 @@ void mr_lp_get(const unsigned char *lp, size_t pos, mr_lp_entry_t *out);
  * view points there. For replies and copies that only want bytes. */
 mr_str_t mr_lp_get_str(const unsigned char *lp, size_t pos,
                        char intbuf[MR_LP_INTBUF]);
+/* mr_lp_get_str and mr_lp_next with one decode, for walks that read every
+ * element they pass (LRANGE): *next gets the following position, or NONE
+ * after the last element. */
+mr_str_t mr_lp_get_str_next(const unsigned char *lp, size_t pos,
+                            char intbuf[MR_LP_INTBUF], size_t *next);
 /* The element's value as an integer if it is stored as one (HINCRBY fast
  * path); false for string elements, which never hold canonical integers. */
 bool mr_lp_get_int(const unsigned char *lp, size_t pos, long long *out);
@@ -122,6 +129,18 @@ unsigned char *mr_lp_delete_n(unsigned char *lp, size_t pos, size_t n,
  * from the tail, LTRIM/LREM style); an index out of range deletes nothing. */
 unsigned char *mr_lp_delete_range(unsigned char *lp, long long index,
                                   size_t n);
+
+/* Splits lp before the element at pos: *lpp keeps the elements before it
+ * (shrunk in place, possibly moved) and the returned new listpack holds pos
+ * and everything after it, in order. pos must be an element (not NONE), so
+ * the returned listpack is never empty. Quicklist nodes split with it when
+ * an insert lands inside a full node. */
+unsigned char *mr_lp_split(unsigned char **lpp, size_t pos);
+/* Appends every element of b, in order, to a (b is left unchanged; the
+ * caller frees it). Elements are self-describing, so this is one copy of
+ * b's element bytes. Aborts past MR_LP_MAX_BYTES like the inserts.
+ * Returns the new a. */
+unsigned char *mr_lp_merge(unsigned char *a, const unsigned char *b);
 
 /* Whether the element at pos equals s[0..len) byte for byte (integers
  * compare as their decimal text). */

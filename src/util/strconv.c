@@ -117,6 +117,19 @@ int mr_ll2str(char *dst, long long v)
     unsigned long long u;
     int n = 0, len = 0;
 
+    /* Lengths in reply headers ("$3") are mostly one or two digits: skip
+     * the general loop for them (LRANGE writes one per element). */
+    if (v >= 0 && v < 10) {
+        dst[0] = (char)('0' + v);
+        dst[1] = '\0';
+        return 1;
+    }
+    if (v >= 10 && v < 100) {
+        dst[0] = (char)('0' + v / 10);
+        dst[1] = (char)('0' + v % 10);
+        dst[2] = '\0';
+        return 2;
+    }
     if (v < 0)
         u = (unsigned long long)(-(v + 1)) + 1; /* safe for LLONG_MIN */
     else

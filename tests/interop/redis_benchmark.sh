@@ -88,6 +88,19 @@ bench "hashes and sets -P 16" HSET SADD SPOP -- -t hset,sadd,spop -n 20000 -P 16
 check_eq "HSET fields" "$(cli HLEN myhash)" "1"
 check_eq "SADD then SPOP empties the set" "$(cli EXISTS myset)" "0"
 
+# lists: redis-benchmark's default list tests (one key, "mylist", 3-byte
+# random values); -t lrange
+# runs an LPUSH fill, then LRANGE_100/300/500/600 on it
+check_eq "FLUSHALL before lists" "$(cli FLUSHALL)" "OK"
+bench "lists -P 16" LPUSH RPUSH LPOP RPOP -- -t lpush,rpush,lpop,rpop -n 20000 -P 16
+check_eq "LPUSH+RPUSH then LPOP+RPOP empties mylist" "$(cli EXISTS mylist)" "0"
+bench "LRANGE" 'LPUSH \(needed to benchmark LRANGE\)' \
+    'LRANGE_100 \(first 100 elements\)' 'LRANGE_300 \(first 300 elements\)' \
+    'LRANGE_500 \(first 500 elements\)' 'LRANGE_600 \(first 600 elements\)' \
+    -- -t lrange -n 2000 -P 8
+check_eq "LLEN after the LRANGE fill" "$(cli LLEN mylist)" "2000"
+check_eq "mylist element is 3 bytes" "$(cli LINDEX mylist -1 | tr -d '\n' | wc -c)" "3"
+
 bench "-k 0" PING_INLINE PING_MBULK SET GET -- -t ping,set,get -n 2000 -c 10 -k 0
 check_eq "server alive after -k 0" "$(cli PING)" "PONG"
 check_eq "connections closed after -k 0" \

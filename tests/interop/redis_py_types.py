@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""redis-py against the server under test: hashes and sets through the
+"""redis-py against the server under test: lists, hashes and sets through the
 client's normal API, pipelines included, checked against what the same
 calls must return. Shares the start/stop and reporting helpers of
 redis_py.py. Prints PASS/FAIL lines; exits 1 on any failure.
@@ -125,6 +125,83 @@ def t_set(r):
                    str(e))
 
 
+def t_list(r):
+    r.delete("l", "l2", "lm", "lx")
+    check("RPUSH", r.rpush("l", "a", "b", "c"), 3)
+    check("LPUSH", r.lpush("l", "y", "x"), 5)
+    check("LRANGE", r.lrange("l", 0, -1), ["x", "y", "a", "b", "c"])
+    check("LRANGE negative", r.lrange("l", -2, 100), ["b", "c"])
+    check("LLEN", r.llen("l"), 5)
+    check("LINDEX", (r.lindex("l", 0), r.lindex("l", -1), r.lindex("l", 9)),
+          ("x", "c", None))
+    check("LSET", r.lset("l", 1, "Y"), True)
+    check("LINSERT", r.linsert("l", "before", "a", "A"), 6)
+    check("LINSERT missing pivot", r.linsert("l", "after", "zz", "q"), -1)
+    check("LPUSHX", (r.lpushx("l", "w"), r.lpushx("nolist", "w")), (7, 0))
+    check("RPUSHX", (r.rpushx("l", "d"), r.rpushx("nolist", "d")), (8, 0))
+    check("LPOP", r.lpop("l"), "w")
+    check("RPOP", r.rpop("l"), "d")
+    check("LPOP count", r.lpop("l", 2), ["x", "Y"])
+    check("RPOP count", r.rpop("l", 2), ["c", "b"])
+    check("LPOP count 0", r.lpop("l", 0), [])
+    check("LPOP missing", (r.lpop("nolist"), r.lpop("nolist", 3)),
+          (None, None))
+    r.rpush("l", "a", "b", "a", "c", "a")
+    check("LPOS", r.lpos("l", "a"), 1)
+    check("LPOS RANK", r.lpos("l", "a", rank=-1), 6)
+    check("LPOS COUNT", r.lpos("l", "a", count=0), [1, 2, 4, 6])
+    check("LPOS MAXLEN", r.lpos("l", "a", count=0, maxlen=3), [1, 2])
+    check("LPOS missing element", r.lpos("l", "zz"), None)
+    check("LREM", r.lrem("l", -2, "a"), 2)
+    check("LREM result", r.lrange("l", 0, -1), ["A", "a", "a", "b", "c"])
+    check("LTRIM", r.ltrim("l", 2, -2), True)
+    check("LTRIM result", r.lrange("l", 0, -1), ["a", "b"])
+    check("LMOVE", r.lmove("l", "l2", "LEFT", "RIGHT"), "a")
+    check("RPOPLPUSH", r.rpoplpush("l", "l2"), "b")
+    check("source emptied", r.exists("l"), 0)
+    check("LMOVE result", r.lrange("l2", 0, -1), ["b", "a"])
+    check("LMOVE rotate", r.lmove("l2", "l2", "LEFT", "RIGHT"), "b")
+    check("LMOVE missing", r.lmove("l", "l2"), None)
+    check("LMPOP", r.lmpop(2, "nolist", "l2", direction="RIGHT", count=5),
+          ["l2", ["b", "a"]])
+    check("LMPOP none", r.lmpop(1, "l2", direction="LEFT"), None)
+    check("TYPE list", (r.rpush("lx", 1, 2), r.type("lx")), (2, "list"))
+    check("OBJECT ENCODING", r.object("encoding", "lx"), "quicklist")
+    check("COPY list", r.copy("lx", "lm"), True)
+    r.rpush("lx", 3)
+    check("COPY is deep", r.lrange("lm", 0, -1), ["1", "2"])
+    check("SCAN TYPE list", sorted(r.scan_iter(match="l?", _type="list")),
+          ["lm", "lx"])
+    # many nodes: 5000 elements across the default 8 KiB nodes
+    r.delete("big")
+    r.rpush("big", *[f"{i:05d}" + "x" * 50 for i in range(5000)])
+    check("big LLEN", r.llen("big"), 5000)
+    check("big LINDEX", r.lindex("big", 2500)[:5], "02500")
+    check("big LRANGE", [x[:5] for x in r.lrange("big", 4990, -1)],
+          [f"{i:05d}" for i in range(4990, 5000)])
+    check("big LPOS", r.lpos("big", "04321" + "x" * 50), 4321)
+    for bad in (lambda: r.lpop("lx", -1), lambda: r.lindex("lx", "x"),
+                lambda: r.lpos("lx", "1", rank=0), lambda: r.lset("nolist", 0, "v")):
+        try:
+            bad()
+            base.bad("list bad input", "no error")
+        except redis.ResponseError as e:
+            check_true("list bad input error", str(e) in (
+                "value is out of range, must be positive",
+                "value is not an integer or out of range",
+                "RANK can't be zero: use 1 to start from the first match, 2 "
+                "from the second ... or use negative to start from the end of "
+                "the list", "no such key"), str(e))
+    r.set("str", "v")
+    for call in (lambda: r.lpush("str", "a"), lambda: r.lrange("str", 0, -1),
+                 lambda: r.get("lx")):
+        try:
+            call()
+            base.bad("list WRONGTYPE", "no error")
+        except redis.ResponseError as e:
+            check_true("list WRONGTYPE", str(e).startswith("WRONGTYPE"), str(e))
+
+
 def t_pipeline(r):
     r.delete("ph", "ps")
     p = r.pipeline(transaction=False)
@@ -138,6 +215,18 @@ def t_pipeline(r):
     check("pipeline HSET results", res[0:600:2], [1] * 300)
     check("pipeline SADD results", sum(res[1:600:2]), 100)
     check("pipeline tail", res[600:], [300, 100, "299"])
+    r.delete("pl", "pl2")
+    p = r.pipeline(transaction=False)
+    for i in range(300):
+        p.rpush("pl", i)
+    p.lpop("pl", 100)
+    p.lmove("pl", "pl2", "RIGHT", "LEFT")
+    p.llen("pl")
+    p.lrange("pl2", 0, -1)
+    res = p.execute()
+    check("pipeline RPUSH results", res[:300], list(range(1, 301)))
+    check("pipeline LPOP count", res[300], [str(i) for i in range(100)])
+    check("pipeline tail (lists)", res[301:], ["299", 199, ["299"]])
 
 
 def t_threads(port):
@@ -180,6 +269,7 @@ def main():
     try:
         proc, port = base.start_server(os.path.abspath(sys.argv[1]), workdir)
         r = redis.Redis(port=port, decode_responses=True)
+        run("list", lambda: t_list(r))
         run("hash", lambda: t_hash(r))
         run("set", lambda: t_set(r))
         run("pipeline", lambda: t_pipeline(r))

@@ -278,3 +278,44 @@ Test(config, set_error_texts) {
     /* the value CONFIG SET accepts for a feature not built is its default */
     cr_assert(set(err, sizeof err, "appendonly", "no", NULL), "%s", err);
 }
+
+/* list-max-listpack-size has Redis's older name as an alias; the messages
+ * repeat the spelling the client used (redis-server 7.0.15's answers). */
+Test(config, list_options_and_alias) {
+    char err[512];
+    cr_assert_eq(MR_CFG(list_max_listpack_size), -2);
+    cr_assert_eq(MR_CFG(list_compress_depth), 0);
+    cr_assert_str_eq(get("list-max-*").text,
+                     "list-max-listpack-size=-2;list-max-ziplist-size=-2;");
+    cr_assert_str_eq(get("LIST-MAX-ZIPLIST-SIZE").text,
+                     "list-max-ziplist-size=-2;");
+    cr_assert_str_eq(get("list-compress-depth").text, "list-compress-depth=0;");
+    cr_assert(set(err, sizeof err, "list-max-ziplist-size", "0", NULL), "%s",
+              err);
+    cr_assert_str_eq(value_of("list-max-listpack-size"), "0");
+    /* an option and its alias are not duplicates; the later one wins */
+    cr_assert(set(err, sizeof err, "list-max-listpack-size", "-3",
+                  "list-max-ziplist-size", "-4", NULL), "%s", err);
+    cr_assert_eq(MR_CFG(list_max_listpack_size), -4);
+    cr_assert_not(set(err, sizeof err, "list-max-ziplist-size", "-3",
+                      "list-max-ziplist-size", "-4", NULL));
+    cr_assert_str_eq(err, "ERR CONFIG SET failed (possibly related to argument "
+                          "'list-max-ziplist-size') - duplicate parameter");
+    cr_assert_not(set(err, sizeof err, "list-max-ziplist-size", "2147483648",
+                      NULL));
+    cr_assert_str_eq(err, "ERR CONFIG SET failed (possibly related to argument "
+                          "'list-max-ziplist-size') - argument must be between "
+                          "-2147483648 and 2147483647 inclusive");
+    cr_assert(set(err, sizeof err, "list-max-listpack-size", "-2147483648",
+                  NULL), "%s", err);
+    cr_assert_not(set(err, sizeof err, "list-compress-depth", "-1", NULL));
+    cr_assert_str_eq(err, "ERR CONFIG SET failed (possibly related to argument "
+                          "'list-compress-depth') - argument must be between 0 "
+                          "and 2147483647 inclusive");
+    cr_assert(set(err, sizeof err, "list-compress-depth", "3", NULL), "%s", err);
+    cr_assert_str_eq(value_of("list-compress-depth"), "3");
+    /* the alias works on the command line too */
+    cr_assert(load_args(err, sizeof err, 3, "--list-max-ziplist-size", "7"),
+              "%s", err);
+    cr_assert_eq(MR_CFG(list_max_listpack_size), 7);
+}

@@ -171,6 +171,67 @@ Test(listpack, delete_range)
     mr_lp_free(lp);
 }
 
+Test(listpack, split_at_every_position)
+{
+    static const char *const all[] = {"a", "123", "", "-7", "long-string-x"};
+    for (size_t cut = 0; cut < 5; cut++) {
+        unsigned char *lp = lp_of(all, 5);
+        unsigned char *right = mr_lp_split(&lp, mr_lp_seek(lp, (long long)cut));
+        expect_items(lp, all, cut);
+        expect_items(right, all + cut, 5 - cut);
+        /* merging back restores the original */
+        lp = mr_lp_merge(lp, right);
+        expect_items(lp, all, 5);
+        expect_items(right, all + cut, 5 - cut); /* b is left alone */
+        mr_lp_free(right);
+        mr_lp_free(lp);
+    }
+}
+
+Test(listpack, get_str_next_walks_forward)
+{
+    static const char *const all[] = {"a", "-12345", "", "127", "xyz"};
+    unsigned char *lp = lp_of(all, 5);
+    char ib[MR_LP_INTBUF];
+    size_t pos = mr_lp_first(lp);
+    for (size_t i = 0; i < 5; i++) {
+        size_t next;
+        mr_str_t s = mr_lp_get_str_next(lp, pos, ib, &next);
+        cr_assert(s.len == strlen(all[i]) && memcmp(s.ptr, all[i], s.len) == 0,
+                  "element %zu", i);
+        cr_assert_eq(next, mr_lp_next(lp, pos));
+        pos = next;
+    }
+    cr_assert_eq(pos, MR_LP_NONE);
+    mr_lp_free(lp);
+}
+
+Test(listpack, merge_empty_and_large)
+{
+    unsigned char *a = mr_lp_new(), *e = mr_lp_new();
+    a = mr_lp_merge(a, e);
+    cr_assert_eq(mr_lp_count(a), 0u);
+    cr_assert_eq(mr_lp_bytes(a), (size_t)MR_LP_HDR_SIZE);
+    char big[300];
+    memset(big, 'q', sizeof big);
+    unsigned char *b = mr_lp_append(mr_lp_new(), big, sizeof big);
+    b = mr_lp_append(b, "9", 1);
+    a = mr_lp_append(a, "x", 1);
+    a = mr_lp_merge(a, b);
+    cr_assert(mr_lp_validate(a, mr_lp_bytes(a)));
+    cr_assert_eq(mr_lp_count(a), 3u);
+    cr_assert_eq(mr_lp_bytes(a), mr_lp_bytes(b) + 3); /* "x": head + backlen */
+    cr_assert(mr_lp_eq(a, mr_lp_seek(a, 1), big, sizeof big));
+    long long v;
+    cr_assert(mr_lp_get_int(a, mr_lp_last(a), &v));
+    cr_assert_eq(v, 9);
+    a = mr_lp_merge(a, e);
+    cr_assert_eq(mr_lp_count(a), 3u);
+    mr_lp_free(a);
+    mr_lp_free(b);
+    mr_lp_free(e);
+}
+
 Test(listpack, replace_grow_shrink_retype)
 {
     unsigned char *lp = lp_of(ITEMS("a", "b", "c"), 3);

@@ -41,11 +41,11 @@ Test(strconv, str2ll_rejects_what_redis_rejects)
 Test(strconv, ll2str_round_trips)
 {
     char buf[MR_LLSTR_SIZE];
-    long long vals[] = {0, 1, -1, 9, 10, -10, 123456789, LLONG_MAX, LLONG_MIN,
-                        LLONG_MIN + 1};
-    const char *txt[] = {"0", "1", "-1", "9", "10", "-10", "123456789",
-                         "9223372036854775807", "-9223372036854775808",
-                         "-9223372036854775807"};
+    long long vals[] = {0, 1, -1, 9, 10, -10, 99, 100, -99, 123456789,
+                        LLONG_MAX, LLONG_MIN, LLONG_MIN + 1};
+    const char *txt[] = {"0", "1", "-1", "9", "10", "-10", "99", "100", "-99",
+                         "123456789", "9223372036854775807",
+                         "-9223372036854775808", "-9223372036854775807"};
     for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
         int n = mr_ll2str(buf, vals[i]);
         cr_assert_str_eq(buf, txt[i]);

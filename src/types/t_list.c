@@ -1,0 +1,573 @@
+/* List commands: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP (with count) LLEN
+ * LRANGE LINDEX LSET LINSERT LREM LTRIM LPOS LMOVE RPOPLPUSH LMPOP, with
+ * Redis 7.0's replies, error texts and argument-check order, and the
+ * primitives of t_list.h that the blocking commands share.
+ *
+ * Every list is an mr_ql_t (src/types/quicklist.h, MR_ENC_QUICKLIST) whose
+ * node bound is list-max-listpack-size when the list is created, as in
+ * Redis. Handlers run under their keys' shard locks (dispatch takes them:
+ * first/last/step, or for LMPOP the keys lmpop_getkeys finds after
+ * numkeys). A list that becomes empty is deleted. Nothing is allocated by
+ * a count the client sent: replies are sized by the elements that exist. */
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cmd/handlers.h"
+#include "mr/cmd.h"
+#include "mr/config.h"
+#include "mr/object.h"
+#include "mr/reply.h"
+#include "mr/store.h"
+#include "mr/util.h"
+#include "proto/errors.h"
+#include "types/quicklist.h"
+#include "types/t_list.h"
+
+_Static_assert((int)MR_LIST_HEAD == (int)MR_QL_HEAD &&
+                   (int)MR_LIST_TAIL == (int)MR_QL_TAIL,
+               "t_list.h and quicklist.h name the ends alike");
+
+#define ERR_POSITIVE "ERR value is out of range, must be positive"
+#define ERR_INDEX_RANGE "ERR index out of range"
+#define ERR_RANK_ZERO                                                        \
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from "  \
+    "the second ... or use negative to start from the end of the list"
+#define ERR_COUNT_NEG "ERR COUNT can't be negative"
+#define ERR_MAXLEN_NEG "ERR MAXLEN can't be negative"
+#define ERR_NUMKEYS "ERR numkeys should be greater than 0"
+#define ERR_COUNT_POSITIVE "ERR count should be greater than 0"
+
+/* ---- lookups and the primitives (t_list.h) ---- */
+
+/* The list at (db, key) for writing into *e: OK, NOKEY (*e NULL) or
+ * WRONGTYPE. */
+static mr_list_rc_t lookup_write(int db, mr_str_t key, int64_t now,
+                                 mr_entry_t **e) {
+    *e = mr_db_lookup_write_locked(db, key.ptr, key.len, now);
+    if (!*e) return MR_LIST_NOKEY;
+    if (mr_entry_type(*e) != MR_T_LIST) return MR_LIST_WRONGTYPE;
+    return MR_LIST_OK;
+}
+
+static mr_ql_t *ql_of(const mr_entry_t *e) { return mr_entry_obj(e); }
+
+/* Adds an empty list at key (which must be absent), its nodes bounded by
+ * the list-max-listpack-size of this moment. */
+static mr_entry_t *list_create(int db, mr_str_t key) {
+    int fill = (int)MR_CFG(list_max_listpack_size);
+    return mr_db_add_obj_locked(db, key.ptr, key.len, MR_T_LIST,
+                                MR_ENC_QUICKLIST, mr_ql_new(fill));
+}
+
+/* Pushes elems[0..n) one by one at `where` (so LPUSH a b c leaves c
+ * first), creating the list unless `create` is false (LPUSHX). Returns the
+ * new length, 0 when absent and not created, -1 for another type. */
+static long long push_locked(int db, mr_str_t key, int64_t now, int where,
+                             const mr_str_t *elems, int n, bool create) {
+    mr_entry_t *e;
+    mr_list_rc_t rc = lookup_write(db, key, now, &e);
+    if (rc == MR_LIST_WRONGTYPE) return -1;
+    if (rc == MR_LIST_NOKEY) {
+        if (!create) return 0;
+        e = list_create(db, key);
+    }
+    mr_ql_t *ql = ql_of(e);
+    for (int i = 0; i < n; i++)
+        mr_ql_push(ql, where, elems[i].ptr, elems[i].len);
+    return (long long)mr_ql_count(ql);
+}
+
+/* Pops n (1 <= n <= length) elements of list entry e at key from `where`,
+ * handing each to fn, and deletes the key if that emptied it. */
+static void pop_n(int db, mr_str_t key, int64_t now, mr_entry_t *e,
+                  int where, size_t n, mr_ql_elem_fn fn, void *ctx) {
+    mr_ql_t *ql = ql_of(e);
+    while (n--) mr_ql_pop(ql, where, fn, ctx);
+    if (mr_ql_count(ql) == 0) mr_db_delete_locked(db, key.ptr, key.len, now);
+}
+
+static void copy_elem(void *ctx, mr_str_t elem) {
+    mr_buf_t *b = ctx;
+    b->len = 0;
+    mr_buf_append(b, elem.ptr, elem.len);
+}
+
+static void reply_elem(void *ctx, mr_str_t elem) {
+    mr_reply_bulk(ctx, elem.ptr, elem.len);
+}
+
+mr_list_rc_t mr_list_pop_locked(int db, mr_str_t key, int64_t now_ms,
+                                int where, mr_buf_t *out) {
+    mr_entry_t *e;
+    mr_list_rc_t rc = lookup_write(db, key, now_ms, &e);
+    if (rc == MR_LIST_OK) pop_n(db, key, now_ms, e, where, 1, copy_elem, out);
+    return rc;
+}
+
+long long mr_list_push_locked(int db, mr_str_t key, int64_t now_ms,
+                              int where, mr_str_t elem) {
+    return push_locked(db, key, now_ms, where, &elem, 1, true);
+}
+
+mr_list_rc_t mr_list_move_locked(int db, mr_str_t src, mr_str_t dst,
+                                 int from, int to, int64_t now_ms,
+                                 mr_buf_t *out) {
+    mr_entry_t *se, *de;
+    mr_list_rc_t rc = lookup_write(db, src, now_ms, &se);
+    if (rc != MR_LIST_OK) return rc;
+    if (lookup_write(db, dst, now_ms, &de) == MR_LIST_WRONGTYPE)
+        return MR_LIST_WRONGTYPE;
+    if (se == de) {
+        /* rotate in place: popping the only element must not delete the
+         * key (and its TTL) before the push puts it back */
+        mr_ql_t *ql = ql_of(se);
+        mr_ql_pop(ql, from, copy_elem, out);
+        mr_ql_push(ql, to, out->data, out->len);
+        return MR_LIST_OK;
+    }
+    pop_n(db, src, now_ms, se, from, 1, copy_elem, out);
+    push_locked(db, dst, now_ms, to, &(mr_str_t){out->data, out->len}, 1,
+                true);
+    return MR_LIST_OK;
+}
+
+/* ---- handler helpers ---- */
+
+/* The list at argv[i] for reading: NULL when absent (*wrong false) or of
+ * another type (*wrong true, WRONGTYPE replied). */
+static mr_entry_t *read_list(mr_call_t *call, int i, bool *wrong) {
+    mr_entry_t *e = mr_db_lookup_read_locked(call->db, call->argv[i].ptr,
+                                             call->argv[i].len, call->now_ms);
+    *wrong = e && mr_entry_type(e) != MR_T_LIST;
+    if (*wrong) {
+        mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
+        return NULL;
+    }
+    return e;
+}
+
+/* The same for writing: lookup_write, replying WRONGTYPE. */
+static mr_entry_t *write_list(mr_call_t *call, int i, bool *wrong) {
+    mr_entry_t *e;
+    mr_list_rc_t rc = lookup_write(call->db, call->argv[i], call->now_ms, &e);
+    *wrong = rc == MR_LIST_WRONGTYPE;
+    if (*wrong) {
+        mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
+        return NULL;
+    }
+    return e;
+}
+
+static void delete_if_empty(mr_call_t *call, int i, mr_entry_t *e) {
+    if (mr_ql_count(ql_of(e)) == 0)
+        mr_db_delete_locked(call->db, call->argv[i].ptr, call->argv[i].len,
+                            call->now_ms);
+}
+
+/* LEFT / RIGHT (case-insensitive) into *where; false if neither. */
+static bool parse_end(mr_str_t a, int *where) {
+    if (mr_str_eq_ci(a, "left")) {
+        *where = MR_LIST_HEAD;
+        return true;
+    }
+    if (mr_str_eq_ci(a, "right")) {
+        *where = MR_LIST_TAIL;
+        return true;
+    }
+    return false;
+}
+
+/* An index or count argument as Redis's getPositiveLongFromObjectOrReply
+ * reads it: an integer >= 0, else the given error (for junk too). */
+static bool arg_positive(mr_call_t *call, int i, const char *err,
+                         long long *out) {
+    if (mr_str2ll(call->argv[i].ptr, call->argv[i].len, out) && *out >= 0)
+        return true;
+    mr_reply_err(call->reply, err);
+    return false;
+}
+
+/* ---- push ---- */
+
+static void push_generic(mr_call_t *call, int where, bool create) {
+    long long len = push_locked(call->db, call->argv[1], call->now_ms, where,
+                                call->argv + 2, call->argc - 2, create);
+    if (len < 0) {
+        mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
+        return;
+    }
+    if (len > 0) call->dirty += call->argc - 2;
+    mr_reply_int(call->reply, len);
+}
+
+void cmd_lpush(mr_call_t *call) { push_generic(call, MR_LIST_HEAD, true); }
+void cmd_rpush(mr_call_t *call) { push_generic(call, MR_LIST_TAIL, true); }
+void cmd_lpushx(mr_call_t *call) { push_generic(call, MR_LIST_HEAD, false); }
+void cmd_rpushx(mr_call_t *call) { push_generic(call, MR_LIST_TAIL, false); }
+
+/* ---- pop ---- */
+
+static void pop_generic(mr_call_t *call, int where) {
+    if (call->argc > 3) {
+        mr_reply_arity_err(call);
+        return;
+    }
+    bool has_count = call->argc == 3;
+    long long count = 1;
+    if (has_count && !arg_positive(call, 2, ERR_POSITIVE, &count)) return;
+    bool wrong;
+    mr_entry_t *e = write_list(call, 1, &wrong);
+    if (wrong) return;
+    if (!e) {
+        if (has_count)
+            mr_reply_null_array(call->reply);
+        else
+            mr_reply_null(call->reply);
+        return;
+    }
+    size_t len = mr_ql_count(ql_of(e));
+    size_t n = (unsigned long long)count < len ? (size_t)count : len;
+    if (has_count) mr_reply_array(call->reply, (long)n);
+    if (n == 0) return; /* LPOP key 0: an empty array, nothing changes */
+    pop_n(call->db, call->argv[1], call->now_ms, e, where, n, reply_elem,
+          call->reply);
+    call->dirty += (long long)n;
+}
+
+void cmd_lpop(mr_call_t *call) { pop_generic(call, MR_LIST_HEAD); }
+void cmd_rpop(mr_call_t *call) { pop_generic(call, MR_LIST_TAIL); }
+
+/* LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]. numkeys as Redis
+ * reads it: -1 when not an integer >= 1, 0 when the keys would leave no
+ * room for LEFT|RIGHT (a syntax error), else the number of keys. */
+static long long lmpop_numkeys(const mr_call_t *call) {
+    long long nk;
+    if (!mr_str2ll(call->argv[1].ptr, call->argv[1].len, &nk) || nk < 1)
+        return -1;
+    return nk >= call->argc - 2 ? 0 : nk;
+}
+
+int lmpop_getkeys(const mr_call_t *call, int *key_argv_idx, int max) {
+    long long nk = lmpop_numkeys(call);
+    if (nk <= 0) return -1;
+    for (int i = 0; i < (int)nk && i < max; i++) key_argv_idx[i] = 2 + i;
+    return (int)nk;
+}
+
+void cmd_lmpop(mr_call_t *call) {
+    long long nk = lmpop_numkeys(call);
+    if (nk < 0) {
+        mr_reply_err(call->reply, ERR_NUMKEYS);
+        return;
+    }
+    int where;
+    if (nk == 0 || !parse_end(call->argv[2 + nk], &where)) {
+        mr_reply_syntax_err(call);
+        return;
+    }
+    long long count = -1;
+    for (int j = 3 + (int)nk; j < call->argc; j++) {
+        if (count == -1 && j + 1 < call->argc &&
+            mr_str_eq_ci(call->argv[j], "count")) {
+            j++;
+            if (!mr_str2ll(call->argv[j].ptr, call->argv[j].len, &count) ||
+                count < 1) {
+                mr_reply_err(call->reply, ERR_COUNT_POSITIVE);
+                return;
+            }
+        } else {
+            mr_reply_syntax_err(call);
+            return;
+        }
+    }
+    if (count == -1) count = 1;
+    for (int i = 2; i < 2 + nk; i++) {
+        bool wrong;
+        mr_entry_t *e = write_list(call, i, &wrong);
+        if (wrong) return;
+        if (!e) continue;
+        size_t len = mr_ql_count(ql_of(e));
+        size_t n = (unsigned long long)count < len ? (size_t)count : len;
+        mr_reply_array(call->reply, 2);
+        mr_reply_bulk(call->reply, call->argv[i].ptr, call->argv[i].len);
+        mr_reply_array(call->reply, (long)n);
+        pop_n(call->db, call->argv[i], call->now_ms, e, where, n, reply_elem,
+              call->reply);
+        call->dirty += (long long)n;
+        return;
+    }
+    mr_reply_null_array(call->reply);
+}
+
+/* ---- LMOVE / RPOPLPUSH ---- */
+
+static void move_generic(mr_call_t *call, int from, int to) {
+    mr_buf_t elem = {0};
+    mr_list_rc_t rc = mr_list_move_locked(call->db, call->argv[1],
+                                          call->argv[2], from, to,
+                                          call->now_ms, &elem);
+    if (rc == MR_LIST_WRONGTYPE) {
+        mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
+    } else if (rc == MR_LIST_NOKEY) {
+        mr_reply_null(call->reply);
+    } else {
+        mr_reply_bulk(call->reply, elem.data, elem.len);
+        call->dirty++;
+    }
+    mr_buf_free(&elem);
+}
+
+void cmd_lmove(mr_call_t *call) {
+    int from, to;
+    if (!parse_end(call->argv[3], &from) || !parse_end(call->argv[4], &to)) {
+        mr_reply_syntax_err(call);
+        return;
+    }
+    move_generic(call, from, to);
+}
+
+void cmd_rpoplpush(mr_call_t *call) {
+    move_generic(call, MR_LIST_TAIL, MR_LIST_HEAD);
+}
+
+/* ---- reads ---- */
+
+void cmd_llen(mr_call_t *call) {
+    bool wrong;
+    mr_entry_t *e = read_list(call, 1, &wrong);
+    if (wrong) return;
+    mr_reply_int(call->reply, e ? (long long)mr_ql_count(ql_of(e)) : 0);
+}
+
+/* Redis's range rule (LRANGE, LTRIM): negative indexes count from the
+ * tail, start is clamped at 0 and end at the last element. Returns false
+ * for an empty range, else the first index and the number of elements. */
+static bool clamp_range(long long start, long long end, size_t len,
+                        size_t *first, size_t *n) {
+    long long l = (long long)len;
+    if (start < 0) start += l;
+    if (end < 0) end += l;
+    if (start < 0) start = 0;
+    if (start > end || start >= l) return false;
+    if (end >= l) end = l - 1;
+    *first = (size_t)start;
+    *n = (size_t)(end - start + 1);
+    return true;
+}
+
+void cmd_lrange(mr_call_t *call) {
+    long long start, end;
+    if (!mr_arg_ll(call, 2, &start) || !mr_arg_ll(call, 3, &end)) return;
+    bool wrong;
+    mr_entry_t *e = read_list(call, 1, &wrong);
+    if (wrong) return;
+    size_t first, n;
+    if (!e || !clamp_range(start, end, mr_ql_count(ql_of(e)), &first, &n)) {
+        mr_reply_array(call->reply, 0);
+        return;
+    }
+    mr_reply_array(call->reply, (long)n);
+    mr_ql_pos_t p;
+    mr_ql_seek(ql_of(e), (long long)first, &p);
+    char ib[MR_LP_INTBUF];
+    bool more = true;
+    while (n-- && more) {
+        mr_str_t s = mr_ql_get_next(&p, ib, &more);
+        mr_reply_bulk(call->reply, s.ptr, s.len);
+    }
+}
+
+void cmd_lindex(mr_call_t *call) {
+    bool wrong;
+    mr_entry_t *e = read_list(call, 1, &wrong);
+    if (wrong) return;
+    if (!e) { /* Redis answers before reading the index */
+        mr_reply_null(call->reply);
+        return;
+    }
+    long long index;
+    if (!mr_arg_ll(call, 2, &index)) return;
+    mr_ql_pos_t p;
+    if (!mr_ql_seek(ql_of(e), index, &p)) {
+        mr_reply_null(call->reply);
+        return;
+    }
+    char ib[MR_LP_INTBUF];
+    mr_str_t s = mr_ql_get(&p, ib);
+    mr_reply_bulk(call->reply, s.ptr, s.len);
+}
+
+/* LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
+void cmd_lpos(mr_call_t *call) {
+    long long rank = 1, count = -1, maxlen = 0; /* count -1: not given */
+    for (int j = 3; j < call->argc; j++) {
+        bool more = j + 1 < call->argc;
+        mr_str_t opt = call->argv[j];
+        if (more && mr_str_eq_ci(opt, "rank")) {
+            if (!mr_arg_ll(call, ++j, &rank)) return;
+            if (rank == 0) {
+                mr_reply_err(call->reply, ERR_RANK_ZERO);
+                return;
+            }
+        } else if (more && mr_str_eq_ci(opt, "count")) {
+            if (!arg_positive(call, ++j, ERR_COUNT_NEG, &count)) return;
+        } else if (more && mr_str_eq_ci(opt, "maxlen")) {
+            if (!arg_positive(call, ++j, ERR_MAXLEN_NEG, &maxlen)) return;
+        } else {
+            mr_reply_syntax_err(call);
+            return;
+        }
+    }
+    bool wrong;
+    mr_entry_t *e = read_list(call, 1, &wrong);
+    if (wrong) return;
+    if (!e) {
+        if (count != -1)
+            mr_reply_array(call->reply, 0);
+        else
+            mr_reply_null(call->reply);
+        return;
+    }
+    /* A negative rank walks from the tail. Matches before the rank-th are
+     * skipped. Redis 7.0.15 negates RANK -9223372036854775808 to itself, so
+     * for it every match qualifies and COUNT never ends the reply (it
+     * answers so; later versions refuse that rank). */
+    bool from_tail = rank < 0;
+    bool any_rank = rank == LLONG_MIN;
+    unsigned long long skip =
+        any_rank ? 0
+                 : (from_tail ? -(unsigned long long)rank : (unsigned long long)rank) - 1;
+    mr_ql_t *ql = ql_of(e);
+    size_t len = mr_ql_count(ql);
+    size_t mark = count != -1 ? mr_reply_defer(call->reply) : 0;
+    long long reported = 0, found = -1;
+    unsigned long long matches = 0;
+    mr_ql_pos_t p;
+    bool ok = mr_ql_seek(ql, from_tail ? -1 : 0, &p);
+    mr_str_t ele = call->argv[2];
+    for (size_t i = 0; ok && (maxlen == 0 || i < (unsigned long long)maxlen);
+         i++) {
+        if (mr_ql_eq(&p, ele.ptr, ele.len) && ++matches > skip) {
+            found = (long long)(from_tail ? len - 1 - i : i);
+            if (count == -1) break;
+            mr_reply_int(call->reply, found);
+            reported++;
+            if (count && !any_rank && reported >= count) break;
+        }
+        ok = from_tail ? mr_ql_prev(&p) : mr_ql_next(&p);
+    }
+    if (count != -1)
+        mr_reply_defer_array(call->reply, mark, reported);
+    else if (found >= 0)
+        mr_reply_int(call->reply, found);
+    else
+        mr_reply_null(call->reply);
+}
+
+/* ---- in-place writes ---- */
+
+void cmd_lset(mr_call_t *call) {
+    bool wrong;
+    mr_entry_t *e = write_list(call, 1, &wrong);
+    if (wrong) return;
+    if (!e) {
+        mr_reply_err(call->reply, MR_ERR_NO_KEY);
+        return;
+    }
+    long long index;
+    if (!mr_arg_ll(call, 2, &index)) return;
+    mr_ql_pos_t p;
+    if (!mr_ql_seek(ql_of(e), index, &p)) {
+        mr_reply_err(call->reply, ERR_INDEX_RANGE);
+        return;
+    }
+    mr_ql_replace(ql_of(e), &p, call->argv[3].ptr, call->argv[3].len);
+    call->dirty++;
+    mr_reply_ok(call->reply);
+}
+
+/* LINSERT key BEFORE|AFTER pivot element: the first pivot from the head. */
+void cmd_linsert(mr_call_t *call) {
+    int where;
+    if (mr_str_eq_ci(call->argv[2], "before")) {
+        where = MR_LP_BEFORE;
+    } else if (mr_str_eq_ci(call->argv[2], "after")) {
+        where = MR_LP_AFTER;
+    } else {
+        mr_reply_syntax_err(call);
+        return;
+    }
+    bool wrong;
+    mr_entry_t *e = write_list(call, 1, &wrong);
+    if (wrong) return;
+    if (!e) {
+        mr_reply_int(call->reply, 0);
+        return;
+    }
+    mr_ql_t *ql = ql_of(e);
+    mr_str_t pivot = call->argv[3], ele = call->argv[4];
+    mr_ql_pos_t p;
+    for (bool ok = mr_ql_seek(ql, 0, &p); ok; ok = mr_ql_next(&p)) {
+        if (mr_ql_eq(&p, pivot.ptr, pivot.len)) {
+            mr_ql_insert(ql, &p, where, ele.ptr, ele.len);
+            call->dirty++;
+            mr_reply_int(call->reply, (long long)mr_ql_count(ql));
+            return;
+        }
+    }
+    mr_reply_int(call->reply, -1);
+}
+
+/* LREM key count element: count > 0 removes that many from the head,
+ * count < 0 from the tail, 0 all of them. */
+void cmd_lrem(mr_call_t *call) {
+    long long count;
+    if (!mr_arg_ll(call, 2, &count)) return;
+    bool wrong;
+    mr_entry_t *e = write_list(call, 1, &wrong);
+    if (wrong) return;
+    if (!e) {
+        mr_reply_int(call->reply, 0);
+        return;
+    }
+    bool from_tail = count < 0;
+    unsigned long long limit = from_tail ? -(unsigned long long)count
+                                         : (unsigned long long)count;
+    int dir = from_tail ? MR_QL_HEAD : MR_QL_TAIL;
+    mr_ql_t *ql = ql_of(e);
+    mr_str_t ele = call->argv[3];
+    unsigned long long removed = 0;
+    mr_ql_pos_t p;
+    bool ok = mr_ql_seek(ql, from_tail ? -1 : 0, &p);
+    while (ok && (limit == 0 || removed < limit)) {
+        if (mr_ql_eq(&p, ele.ptr, ele.len)) {
+            ok = mr_ql_delete(ql, &p, dir);
+            removed++;
+        } else {
+            ok = from_tail ? mr_ql_prev(&p) : mr_ql_next(&p);
+        }
+    }
+    delete_if_empty(call, 1, e);
+    call->dirty += (long long)removed;
+    mr_reply_int(call->reply, (long long)removed);
+}
+
+void cmd_ltrim(mr_call_t *call) {
+    long long start, end;
+    if (!mr_arg_ll(call, 2, &start) || !mr_arg_ll(call, 3, &end)) return;
+    bool wrong;
+    mr_entry_t *e = write_list(call, 1, &wrong);
+    if (wrong) return;
+    if (e) {
+        mr_ql_t *ql = ql_of(e);
+        size_t len = mr_ql_count(ql), first = 0, n = 0;
+        if (!clamp_range(start, end, len, &first, &n)) first = len;
+        size_t rtrim = len - first - n;
+        mr_ql_delete_range(ql, first + n, rtrim);
+        mr_ql_delete_range(ql, 0, first);
+        call->dirty += (long long)(first + rtrim);
+        delete_if_empty(call, 1, e);
+    }
+    mr_reply_ok(call->reply);
+}
