@@ -48,8 +48,6 @@ typedef struct mr_block_spec {
                             * (BLMOVE's destination), or -1 */
     int64_t deadline_ms;   /* absolute; 0 waits forever */
     mr_block_serve_fn serve;
-    bool timeout_null_bulk; /* timeout answers a null bulk (BLMOVE), not a
-                             * null array */
 } mr_block_spec_t;
 
 /* ---- for blocking handlers ---- */
@@ -57,6 +55,8 @@ typedef struct mr_block_spec {
  * may not, the handler answers as if the timeout had passed. */
 bool mr_block_allowed(const mr_call_t *call);
 /* Blocks call's client on the spec's keys; the handler writes no reply.
+ * A timeout answers a null array (RESP3: null), for every blocking command
+ * as in Redis 7.0.
  * Call under the locks of every key in the spec. */
 void mr_block_client(mr_call_t *call, const mr_block_spec_t *spec);
 /* The timeout argument in seconds (Redis accepts decimals): *deadline_ms

@@ -53,7 +53,6 @@ struct mr_waiter {
     int64_t deadline_ms;
     size_t heap_pos; /* index in the owner's heap; SIZE_MAX if absent */
     mr_block_serve_fn serve;
-    bool timeout_null_bulk;
 };
 
 static bshard_t *bshards;
@@ -252,7 +251,6 @@ void mr_block_client(mr_call_t *call, const mr_block_spec_t *spec) {
     w->deadline_ms = spec->deadline_ms;
     w->heap_pos = SIZE_MAX;
     w->serve = spec->serve;
-    w->timeout_null_bulk = spec->timeout_null_bulk;
     /* BLPOP k k 0 waits once on k */
     w->key_idx = mr_xmalloc(sizeof *w->key_idx * (size_t)spec->nkeys);
     for (int i = 0; i < spec->nkeys; i++) {
@@ -286,10 +284,7 @@ void mr_block_cancel(mr_waiter_t *w) {
 
 static void timeout_reply(const mr_waiter_t *w, mr_buf_t *out) {
     mr_reply_t r = {.out = out, .resp = w->resp};
-    if (w->timeout_null_bulk)
-        mr_reply_null(&r);
-    else
-        mr_reply_null_array(&r);
+    mr_reply_null_array(&r);
 }
 
 void mr_block_expire(int64_t now_ms) {

@@ -29,6 +29,7 @@
 #define B MR_CMD_ALLOW_BUSY
 #define NM MR_CMD_NO_MULTI
 #define NL MR_CMD_NOLOCK
+#define BLK MR_CMD_BLOCKING
 
 /* key-spec flags */
 #define RO MR_KS_RO
@@ -826,6 +827,42 @@ static const mr_cmd_arg_t args_lmpop[] = {
     {NULL},
 };
 
+static const char *const hist_blocking_timeout[] = {
+    "6.0.0", "`timeout` is interpreted as a double instead of an integer.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_blpop[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"timeout", DBL, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_blmove[] = {
+    {"source", KEY, 0, NULL, NULL, 0, NULL},
+    {"destination", KEY, 1, NULL, NULL, 0, NULL},
+    {"wherefrom", ONEOF, 0, NULL, NULL, 0, args_lmove_2},
+    {"whereto", ONEOF, 0, NULL, NULL, 0, args_lmove_3},
+    {"timeout", DBL, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_brpoplpush[] = {
+    {"source", KEY, 0, NULL, NULL, 0, NULL},
+    {"destination", KEY, 1, NULL, NULL, 0, NULL},
+    {"timeout", DBL, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_blmpop[] = {
+    {"timeout", DBL, 0, NULL, NULL, 0, NULL},
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"where", ONEOF, 0, NULL, NULL, 0, args_lmpop_2},
+    {"count", INT, 0, "COUNT", NULL, OPT, NULL},
+    {NULL},
+};
+
 /* ---- hash: COMMAND DOCS arguments and history ---- */
 
 static const char *const hist_hset[] = {
@@ -1277,6 +1314,16 @@ static mr_cmd_t table[] = {
         .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}, {RW|INS, 2, 0, 1, 0}), .complexity = "O(1)", .deprecated_since = "6.2.0", .replaced_by = "`LMOVE` with the `RIGHT` and `LEFT` arguments", .args = args_rpoplpush},
     {"lmpop", cmd_lmpop, -4, W, 0, 0, 0, "list", "Pop elements from a list", "7.0.0", "@write @list @slow",
         .getkeys = lmpop_getkeys, .key_specs = KEY_SPECS({.flags = RW|ACC|DELK, .index = 1, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(N+M) where N is the number of provided keys and M is the number of elements returned.", .args = args_lmpop},
+    {"blpop", cmd_blpop, -3, W|N|BLK, 1, -2, 1, "list", "Remove and get the first element in a list, or block until one is available", "2.0.0", "@write @list @slow @blocking",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, -2, 1, 0}), .complexity = "O(N) where N is the number of provided keys.", .history = hist_blocking_timeout, .args = args_blpop},
+    {"brpop", cmd_brpop, -3, W|N|BLK, 1, -2, 1, "list", "Remove and get the last element in a list, or block until one is available", "2.0.0", "@write @list @slow @blocking",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, -2, 1, 0}), .complexity = "O(N) where N is the number of provided keys.", .history = hist_blocking_timeout, .args = args_blpop},
+    {"blmove", cmd_blmove, 6, W|M|N|BLK, 1, 2, 1, "list", "Pop an element from a list, push it to another list and return it; or block until one is available", "6.2.0", "@write @list @slow @blocking",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}, {RW|INS, 2, 0, 1, 0}), .complexity = "O(1)", .args = args_blmove},
+    {"brpoplpush", cmd_brpoplpush, 4, W|M|N|BLK, 1, 2, 1, "list", "Pop an element from a list, push it to another list and return it; or block until one is available", "2.2.0", "@write @list @slow @blocking",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}, {RW|INS, 2, 0, 1, 0}), .complexity = "O(1)", .deprecated_since = "6.2.0", .replaced_by = "`BLMOVE` with the `RIGHT` and `LEFT` arguments", .history = hist_blocking_timeout, .args = args_brpoplpush},
+    {"blmpop", cmd_blmpop, -5, W|BLK, 0, 0, 0, "list", "Pop elements from a list, or block until one is available", "7.0.0", "@write @list @slow @blocking",
+        .getkeys = blmpop_getkeys, .key_specs = KEY_SPECS({.flags = RW|ACC|DELK, .index = 2, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(N+M) where N is the number of provided keys and M is the number of elements returned.", .args = args_blmpop},
     /* ---- hash ---- */
     {"hset", cmd_hset, -4, W|M|F, 1, 1, 1, "hash", "Set the string value of a hash field", "2.0.0", "@write @hash @fast",
         .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.", .history = hist_hset, .args = args_hset},

@@ -106,6 +106,12 @@ void cmd_rpoplpush(mr_call_t *c);
 void cmd_lmpop(mr_call_t *c);
 /* LMPOP's keys (after numkeys) for dispatch's locking: mr_cmd_t.getkeys */
 int lmpop_getkeys(const mr_call_t *c, int *key_argv_idx, int max);
+void cmd_blpop(mr_call_t *c);
+void cmd_brpop(mr_call_t *c);
+void cmd_blmove(mr_call_t *c);
+void cmd_brpoplpush(mr_call_t *c);
+void cmd_blmpop(mr_call_t *c);
+int blmpop_getkeys(const mr_call_t *c, int *key_argv_idx, int max); /* BLMPOP */
 
 /* src/types/t_hash.c */
 void cmd_hset(mr_call_t *c);

@@ -1,5 +1,6 @@
 /* List commands: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP (with count) LLEN
- * LRANGE LINDEX LSET LINSERT LREM LTRIM LPOS LMOVE RPOPLPUSH LMPOP, with
+ * LRANGE LINDEX LSET LINSERT LREM LTRIM LPOS LMOVE RPOPLPUSH LMPOP, the
+ * blocking BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP, with
  * Redis 7.0's replies, error texts and argument-check order, and the
  * primitives of t_list.h that the blocking commands share.
  *
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "mr/block.h"
 #include "mr/cmd.h"
 #include "mr/config.h"
 #include "mr/object.h"
@@ -37,6 +39,9 @@ _Static_assert((int)MR_LIST_HEAD == (int)MR_QL_HEAD &&
 #define ERR_MAXLEN_NEG "ERR MAXLEN can't be negative"
 #define ERR_NUMKEYS "ERR numkeys should be greater than 0"
 #define ERR_COUNT_POSITIVE "ERR count should be greater than 0"
+
+/* Blocking commands name this many keys without a heap array. */
+#define STACK_KEYS 16
 
 /* ---- lookups and the primitives (t_list.h) ---- */
 
@@ -238,63 +243,90 @@ static void pop_generic(mr_call_t *call, int where) {
 void cmd_lpop(mr_call_t *call) { pop_generic(call, MR_LIST_HEAD); }
 void cmd_rpop(mr_call_t *call) { pop_generic(call, MR_LIST_TAIL); }
 
-/* LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]. numkeys as Redis
- * reads it: -1 when not an integer >= 1, 0 when the keys would leave no
- * room for LEFT|RIGHT (a syntax error), else the number of keys. */
-static long long lmpop_numkeys(const mr_call_t *call) {
+/* [B]LMPOP [timeout] numkeys key [key ...] LEFT|RIGHT [COUNT count], with
+ * numkeys at argv[nk_idx]. numkeys as Redis reads it: -1 when not an
+ * integer >= 1, 0 when the keys would leave no room for LEFT|RIGHT (a
+ * syntax error), else the number of keys. */
+static long long mpop_numkeys(const mr_call_t *call, int nk_idx) {
     long long nk;
-    if (!mr_str2ll(call->argv[1].ptr, call->argv[1].len, &nk) || nk < 1)
-        return -1;
-    return nk >= call->argc - 2 ? 0 : nk;
+    mr_str_t a = call->argv[nk_idx];
+    if (!mr_str2ll(a.ptr, a.len, &nk) || nk < 1) return -1;
+    return nk >= call->argc - nk_idx - 1 ? 0 : nk;
 }
 
-int lmpop_getkeys(const mr_call_t *call, int *key_argv_idx, int max) {
-    long long nk = lmpop_numkeys(call);
+static int mpop_getkeys(const mr_call_t *call, int nk_idx, int *key_argv_idx,
+                        int max) {
+    long long nk = mpop_numkeys(call, nk_idx);
     if (nk <= 0) return -1;
-    for (int i = 0; i < (int)nk && i < max; i++) key_argv_idx[i] = 2 + i;
+    for (int i = 0; i < (int)nk && i < max; i++)
+        key_argv_idx[i] = nk_idx + 1 + i;
     return (int)nk;
 }
 
-void cmd_lmpop(mr_call_t *call) {
-    long long nk = lmpop_numkeys(call);
-    if (nk < 0) {
+int lmpop_getkeys(const mr_call_t *call, int *key_argv_idx, int max) {
+    return mpop_getkeys(call, 1, key_argv_idx, max);
+}
+
+int blmpop_getkeys(const mr_call_t *call, int *key_argv_idx, int max) {
+    return mpop_getkeys(call, 2, key_argv_idx, max);
+}
+
+/* Reads numkeys, the end and COUNT (1 when absent), replying the error
+ * Redis gives, in its order. */
+static bool mpop_args(mr_call_t *call, int nk_idx, long long *nk, int *where,
+                      long long *count) {
+    *nk = mpop_numkeys(call, nk_idx);
+    if (*nk < 0) {
         mr_reply_err(call->reply, ERR_NUMKEYS);
-        return;
+        return false;
     }
-    int where;
-    if (nk == 0 || !parse_end(call->argv[2 + nk], &where)) {
+    int end_idx = nk_idx + 1 + (int)*nk;
+    if (*nk == 0 || !parse_end(call->argv[end_idx], where)) {
         mr_reply_syntax_err(call);
-        return;
+        return false;
     }
-    long long count = -1;
-    for (int j = 3 + (int)nk; j < call->argc; j++) {
-        if (count == -1 && j + 1 < call->argc &&
+    *count = -1;
+    for (int j = end_idx + 1; j < call->argc; j++) {
+        if (*count == -1 && j + 1 < call->argc &&
             mr_str_eq_ci(call->argv[j], "count")) {
             j++;
-            if (!mr_str2ll(call->argv[j].ptr, call->argv[j].len, &count) ||
-                count < 1) {
+            if (!mr_str2ll(call->argv[j].ptr, call->argv[j].len, count) ||
+                *count < 1) {
                 mr_reply_err(call->reply, ERR_COUNT_POSITIVE);
-                return;
+                return false;
             }
         } else {
             mr_reply_syntax_err(call);
-            return;
+            return false;
         }
     }
-    if (count == -1) count = 1;
+    if (*count == -1) *count = 1;
+    return true;
+}
+
+/* Pops up to count elements of list entry e at argv[i] with LMPOP's reply:
+ * [key, [elements...]]. */
+static void mpop_reply(mr_call_t *call, mr_str_t key, mr_entry_t *e,
+                       int where, long long count) {
+    size_t len = mr_ql_count(ql_of(e));
+    size_t n = (unsigned long long)count < len ? (size_t)count : len;
+    mr_reply_array(call->reply, 2);
+    mr_reply_bulk(call->reply, key.ptr, key.len);
+    mr_reply_array(call->reply, (long)n);
+    pop_n(call->db, key, call->now_ms, e, where, n, reply_elem, call->reply);
+    call->dirty += (long long)n;
+}
+
+void cmd_lmpop(mr_call_t *call) {
+    long long nk, count;
+    int where;
+    if (!mpop_args(call, 1, &nk, &where, &count)) return;
     for (int i = 2; i < 2 + nk; i++) {
         bool wrong;
         mr_entry_t *e = write_list(call, i, &wrong);
         if (wrong) return;
         if (!e) continue;
-        size_t len = mr_ql_count(ql_of(e));
-        size_t n = (unsigned long long)count < len ? (size_t)count : len;
-        mr_reply_array(call->reply, 2);
-        mr_reply_bulk(call->reply, call->argv[i].ptr, call->argv[i].len);
-        mr_reply_array(call->reply, (long)n);
-        pop_n(call->db, call->argv[i], call->now_ms, e, where, n, reply_elem,
-              call->reply);
-        call->dirty += (long long)n;
+        mpop_reply(call, call->argv[i], e, where, count);
         return;
     }
     mr_reply_null_array(call->reply);
@@ -302,10 +334,12 @@ void cmd_lmpop(mr_call_t *call) {
 
 /* ---- LMOVE / RPOPLPUSH ---- */
 
-static void move_generic(mr_call_t *call, int from, int to) {
+/* LMOVE's body: the element moved from src to dst, null when src is
+ * absent, WRONGTYPE when either key holds another type. */
+static void move_generic_at(mr_call_t *call, mr_str_t src, mr_str_t dst,
+                            int from, int to) {
     mr_buf_t elem = {0};
-    mr_list_rc_t rc = mr_list_move_locked(call->db, call->argv[1],
-                                          call->argv[2], from, to,
+    mr_list_rc_t rc = mr_list_move_locked(call->db, src, dst, from, to,
                                           call->now_ms, &elem);
     if (rc == MR_LIST_WRONGTYPE) {
         mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
@@ -324,11 +358,12 @@ void cmd_lmove(mr_call_t *call) {
         mr_reply_syntax_err(call);
         return;
     }
-    move_generic(call, from, to);
+    move_generic_at(call, call->argv[1], call->argv[2], from, to);
 }
 
 void cmd_rpoplpush(mr_call_t *call) {
-    move_generic(call, MR_LIST_TAIL, MR_LIST_HEAD);
+    move_generic_at(call, call->argv[1], call->argv[2], MR_LIST_TAIL,
+                    MR_LIST_HEAD);
 }
 
 /* ---- reads ---- */
@@ -570,4 +605,145 @@ void cmd_ltrim(mr_call_t *call) {
         delete_if_empty(call, 1, e);
     }
     mr_reply_ok(call->reply);
+}
+
+/* ---- blocking: BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP ----
+ * Each tries its keys first as its non-blocking form would; when all are
+ * empty the client waits (mr/block.h) and is later served by the thread
+ * that pushed, through the serve functions below, which run the same pop
+ * against the ready key. */
+
+static int blocked_where(const mr_call_t *call) {
+    return call->cmd->fn == cmd_blpop ? MR_LIST_HEAD : MR_LIST_TAIL;
+}
+
+/* BLPOP/BRPOP served on `key`: [key, element]. */
+static void serve_bpop(mr_call_t *call, mr_str_t key) {
+    mr_entry_t *e = mr_db_lookup_write_locked(call->db, key.ptr, key.len,
+                                              call->now_ms);
+    mr_reply_array(call->reply, 2);
+    mr_reply_bulk(call->reply, key.ptr, key.len);
+    pop_n(call->db, key, call->now_ms, e, blocked_where(call), 1, reply_elem,
+          call->reply);
+    call->dirty++;
+}
+
+/* BLPOP/BRPOP key [key ...] timeout */
+static void bpop_generic(mr_call_t *call) {
+    int64_t deadline;
+    if (!mr_block_parse_timeout(call, call->argc - 1, &deadline)) return;
+    for (int i = 1; i < call->argc - 1; i++) {
+        bool wrong;
+        mr_entry_t *e = write_list(call, i, &wrong);
+        if (wrong) return;
+        if (!e) continue;
+        serve_bpop(call, call->argv[i]);
+        return;
+    }
+    if (!mr_block_allowed(call)) {
+        mr_reply_null_array(call->reply);
+        return;
+    }
+    int keys[STACK_KEYS], *idx = keys;
+    int nkeys = call->argc - 2;
+    if (nkeys > STACK_KEYS) idx = mr_xmalloc(sizeof *idx * (size_t)nkeys);
+    for (int i = 0; i < nkeys; i++) idx[i] = 1 + i;
+    mr_block_spec_t spec = {.type = MR_T_LIST, .key_idx = idx, .nkeys = nkeys,
+                            .target_idx = -1, .deadline_ms = deadline,
+                            .serve = serve_bpop};
+    mr_block_client(call, &spec);
+    if (idx != keys) mr_free(idx);
+}
+
+void cmd_blpop(mr_call_t *call) { bpop_generic(call); }
+void cmd_brpop(mr_call_t *call) { bpop_generic(call); }
+
+/* BLMOVE's ends (BRPOPLPUSH: RIGHT, LEFT); false after a syntax error. */
+static bool bmove_ends(mr_call_t *call, int *from, int *to) {
+    if (call->cmd->fn == cmd_brpoplpush) {
+        *from = MR_LIST_TAIL;
+        *to = MR_LIST_HEAD;
+        return true;
+    }
+    if (parse_end(call->argv[3], from) && parse_end(call->argv[4], to))
+        return true;
+    mr_reply_syntax_err(call);
+    return false;
+}
+
+/* BLMOVE/BRPOPLPUSH served on its source `key` (argv[1]): the element, or
+ * WRONGTYPE when the destination holds another type (nothing moves; the
+ * client is unblocked with the error, as in Redis). */
+static void serve_bmove(mr_call_t *call, mr_str_t key) {
+    int from, to;
+    bmove_ends(call, &from, &to);
+    move_generic_at(call, key, call->argv[2], from, to);
+}
+
+/* BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
+ * BRPOPLPUSH source destination timeout */
+static void bmove_generic(mr_call_t *call) {
+    int from, to;
+    if (!bmove_ends(call, &from, &to)) return;
+    int64_t deadline;
+    if (!mr_block_parse_timeout(call, call->argc - 1, &deadline)) return;
+    bool wrong;
+    mr_entry_t *e = write_list(call, 1, &wrong);
+    if (wrong) return;
+    if (e) {
+        move_generic_at(call, call->argv[1], call->argv[2], from, to);
+        return;
+    }
+    if (!mr_block_allowed(call)) {
+        mr_reply_null(call->reply);
+        return;
+    }
+    int src = 1;
+    mr_block_spec_t spec = {.type = MR_T_LIST, .key_idx = &src, .nkeys = 1,
+                            .target_idx = 2, .deadline_ms = deadline,
+                            .serve = serve_bmove};
+    mr_block_client(call, &spec);
+}
+
+void cmd_blmove(mr_call_t *call) { bmove_generic(call); }
+void cmd_brpoplpush(mr_call_t *call) { bmove_generic(call); }
+
+/* BLMPOP served on `key`: [key, [elements...]]. */
+static void serve_blmpop(mr_call_t *call, mr_str_t key) {
+    long long nk, count;
+    int where;
+    mpop_args(call, 2, &nk, &where, &count); /* checked when it blocked */
+    mr_entry_t *e = mr_db_lookup_write_locked(call->db, key.ptr, key.len,
+                                              call->now_ms);
+    mpop_reply(call, key, e, where, count);
+}
+
+/* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: numkeys,
+ * the end and COUNT are checked before the timeout, as in Redis. */
+void cmd_blmpop(mr_call_t *call) {
+    long long nk, count;
+    int where;
+    if (!mpop_args(call, 2, &nk, &where, &count)) return;
+    int64_t deadline;
+    if (!mr_block_parse_timeout(call, 1, &deadline)) return;
+    for (int i = 3; i < 3 + nk; i++) {
+        bool wrong;
+        mr_entry_t *e = write_list(call, i, &wrong);
+        if (wrong) return;
+        if (!e) continue;
+        mpop_reply(call, call->argv[i], e, where, count);
+        return;
+    }
+    if (!mr_block_allowed(call)) {
+        mr_reply_null_array(call->reply);
+        return;
+    }
+    int keys[STACK_KEYS], *idx = keys;
+    if (nk > STACK_KEYS) idx = mr_xmalloc(sizeof *idx * (size_t)nk);
+    for (int i = 0; i < nk; i++) idx[i] = 3 + i;
+    mr_block_spec_t spec = {.type = MR_T_LIST, .key_idx = idx,
+                            .nkeys = (int)nk, .target_idx = -1,
+                            .deadline_ms = deadline, .serve = serve_blmpop};
+    mr_block_client(call, &spec);
+    if (idx != keys) mr_free(idx);
 }
