@@ -169,6 +169,16 @@ static bool open_listeners(void) {
     return true;
 }
 
+/* Stops accepting at once, as Redis closes its listeners first thing when
+ * it shuts down: a listening socket stays open while a multishot accept
+ * still holds it, until the kernel tears the worker's ring down after the
+ * process is gone, so only shutdown() refuses new connections now. */
+static void shutdown_listeners(void) {
+    for (unsigned i = 0; i < mr_nworkers; i++)
+        for (int k = 0; k < mr_workers[i].nlisten; k++)
+            shutdown(mr_workers[i].listen_fds[k], SHUT_RDWR);
+}
+
 static void close_listeners(void) {
     int unix_fd = -1;
     for (unsigned i = 0; i < mr_nworkers; i++) {
@@ -266,6 +276,7 @@ int mr_server_run(void) {
 
     mr_log(MR_LOG_WARNING, "User requested shutdown...");
     atomic_store(&mr_stopping, true);
+    shutdown_listeners();
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_wake(&mr_workers[i]);
     for (unsigned i = 0; i < mr_nworkers; i++)
         pthread_join(mr_workers[i].thread, NULL);
