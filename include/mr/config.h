@@ -25,8 +25,8 @@ typedef struct mr_config {
     int databases;
     char *dir;
     char *logfile;    /* "" = stderr */
-    char *save;       /* only "" (no snapshots yet) */
-    char *appendonly; /* only "no" (no AOF yet) */
+    char *save;           /* only "" (no snapshots yet) */
+    char *appendfilename; /* the AOF's name inside dir */
 
     /* changeable with CONFIG SET */
     _Atomic long long maxclients;
@@ -40,6 +40,14 @@ typedef struct mr_config {
      * field and value at most this many bytes (mr/object.h) */
     _Atomic long long hash_max_listpack_entries;
     _Atomic long long hash_max_listpack_value;
+    /* the append-only file (mr/aof.h) */
+    _Atomic long long appendonly;  /* 0/1 */
+    _Atomic long long appendfsync; /* 0 always, 1 everysec, 2 no */
+    _Atomic long long auto_aof_rewrite_percentage;
+    _Atomic long long auto_aof_rewrite_min_size;
+    _Atomic long long aof_load_truncated; /* 0/1 */
+    _Atomic long long aof_load_corrupted; /* 0/1, ours: load a corrupt
+                                           * file's valid prefix */
 } mr_config_t;
 
 extern mr_config_t mr_config;

@@ -31,6 +31,11 @@ void mr_conn_close_after_reply(mr_conn_t *c);
 struct mr_cmd;
 void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd);
 
+/* appendfsync always: c's replies from now on are sent only once the AOF is
+ * durable up to ring position pos (from mr_aof_log_locked or dispatch).
+ * Replies keep their order; the worker serves other clients meanwhile. */
+void mr_conn_hold_until(mr_conn_t *c, uint64_t pos);
+
 /* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */
 void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out);
 

@@ -100,6 +100,7 @@ static void execute(mr_conn_t *c, int64_t now_ms) {
         .now_ms = now_ms,
     };
     mr_dispatch(&call);
+    if (call.aof_end) mr_conn_hold_until(c, call.aof_end);
     if (atomic_load_explicit(&c->kill_requested, memory_order_relaxed))
         c->close_after_reply = true; /* CLIENT KILL of itself */
 }
@@ -175,6 +176,7 @@ void mr_conn_flush(mr_conn_t *c) {
             if (c->close_after_reply) mr_conn_close(c);
             return;
         }
+        if (mr_conn_output_held(c)) return;
         mr_buf_t t = c->sending; /* swap: `out` keeps taking replies */
         c->sending = c->out;
         c->out = t;

@@ -59,6 +59,11 @@ struct mr_conn {
     char addr[64], laddr[64];
 
     struct mr_conn *prev, *next; /* the worker's client list */
+
+    /* appendfsync always (aof_wait.c): output is held until the AOF is
+     * durable up to hold_pos; held_listed: on the worker's held list */
+    uint64_t hold_pos;
+    bool held_listed;
 };
 
 struct mr_worker {
@@ -92,6 +97,15 @@ struct mr_worker {
     /* every client of this worker, for CLIENT LIST/KILL from any thread */
     pthread_mutex_t clients_lock;
     mr_conn_t *clients;
+
+    /* connections whose replies wait for the AOF's fsync (aof_wait.c):
+     * (slot, gen) pairs, so a connection closed meanwhile is just skipped.
+     * The AOF thread writes durable_fd when `durable_waiting`. */
+    int durable_fd;
+    uint64_t durable_val;
+    _Atomic bool durable_waiting;
+    uint32_t *held_slot, *held_gen;
+    uint32_t nheld, held_cap;
 };
 
 /* ---- worker.c ---- */
@@ -106,6 +120,18 @@ struct io_uring_sqe *mr_worker_sqe(mr_worker_t *w);
 /* Queues c's output for the send batched at the end of this loop turn. */
 void mr_worker_queue_flush(mr_worker_t *w, mr_conn_t *c);
 void mr_worker_arm_recv(mr_worker_t *w, mr_conn_t *c);
+
+/* ---- aof_wait.c ---- */
+void mr_worker_durable_init(mr_worker_t *w);
+void mr_worker_arm_durable(mr_worker_t *w);
+/* The durable_fd read completed: sends what became durable, re-arms. */
+void mr_worker_handle_durable(mr_worker_t *w);
+void mr_worker_durable_free(mr_worker_t *w);
+/* True when c's output must wait for the AOF (c is then on the held
+ * list and is flushed again once durable). */
+bool mr_conn_output_held(mr_conn_t *c);
+/* Registered with the AOF: wakes every worker holding replies. */
+void mr_workers_durable_advanced(void);
 
 /* ---- conn.c ---- */
 mr_conn_t *mr_conn_new(mr_worker_t *w, int fd, bool is_unix);

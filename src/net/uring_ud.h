@@ -14,6 +14,7 @@ typedef enum {
     UD_CANCEL,     /* completions of cancel requests: ignored */
     UD_TIMER,
     UD_WAKE,       /* the worker's eventfd became readable */
+    UD_DURABLE,    /* the AOF made more records durable (aof_wait.c) */
 } ud_op_t;
 
 #define UD_GEN_MASK 0xffffffu

@@ -323,6 +323,7 @@ static void handle_cqe(mr_worker_t *w, struct io_uring_cqe *cqe) {
     case UD_SEND: handle_send(w, cqe); break;
     case UD_TIMER: handle_timer(w); break;
     case UD_WAKE: handle_wake(w, cqe); break;
+    case UD_DURABLE: mr_worker_handle_durable(w); break;
     case UD_CANCEL: break;
     }
 }
@@ -337,6 +338,7 @@ static void shutdown_worker(mr_worker_t *w) {
     mr_free(w->slot_gen);
     mr_free(w->free_next);
     close(w->wake_fd);
+    mr_worker_durable_free(w);
 }
 
 static void *worker_main(void *arg) {
@@ -346,6 +348,7 @@ static void *worker_main(void *arg) {
     for (int i = 0; i < w->nlisten; i++) arm_accept(w, i);
     arm_timer(w);
     arm_wake(w);
+    mr_worker_arm_durable(w);
 
     while (!atomic_load(&mr_stopping)) {
         int ret = io_uring_submit_and_wait(&w->ring, 1);
@@ -380,6 +383,7 @@ void mr_worker_start(mr_worker_t *w) {
         mr_log(MR_LOG_WARNING, "eventfd: %s", strerror(errno));
         abort();
     }
+    mr_worker_durable_init(w);
     w->free_head = UINT32_MAX;
     pthread_mutex_init(&w->clients_lock, NULL);
     mr_stats_register(&w->stats);

@@ -23,8 +23,9 @@ void mr_stats_register(mr_stats_t *s) {
     X(commands) X(connections) X(rejected_conns) X(net_input_bytes)          \
     X(net_output_bytes) X(keyspace_hits) X(keyspace_misses) X(expired_keys)  \
     X(error_replies) X(unexpected_errors)
-/* `clients` is a gauge: summed, never reset */
-#define FIELDS(X) COUNTERS(X) X(clients)
+/* `clients` is a gauge and `changes` is not a statistic (RESETSTAT keeps
+ * Redis's dirty counter): summed, never reset */
+#define FIELDS(X) COUNTERS(X) X(clients) X(changes)
 
 void mr_stats_sum(mr_stats_t *out) {
     memset(out, 0, sizeof *out);
