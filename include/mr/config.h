@@ -42,13 +42,15 @@ typedef struct mr_config {
     _Atomic long long hash_max_listpack_value;
     /* the append-only file (mr/aof.h) */
     _Atomic long long appendonly;  /* 0/1 */
-    _Atomic long long appendfsync; /* 0 always, 1 everysec, 2 no */
+    _Atomic long long appendfsync; /* MR_FSYNC_* */
     _Atomic long long auto_aof_rewrite_percentage;
     _Atomic long long auto_aof_rewrite_min_size;
     _Atomic long long aof_load_truncated; /* 0/1 */
     _Atomic long long aof_load_corrupted; /* 0/1, ours: load a corrupt
                                            * file's valid prefix */
 } mr_config_t;
+
+enum { MR_FSYNC_EVERYSEC = 0, MR_FSYNC_ALWAYS = 1, MR_FSYNC_NO = 2 };
 
 extern mr_config_t mr_config;
 

@@ -68,9 +68,10 @@ uint64_t mr_ring_head(const mr_ring_t *r);
 bool mr_ring_peek(mr_ring_t *r, mr_ring_rec_t *rec);
 /* Frees the record peek returned (its bytes must not be used after). */
 void mr_ring_release(mr_ring_t *r, const mr_ring_rec_t *rec);
-/* Sleeps until the oldest record is committed or timeout_ms passes
- * (returns at once when it already is). Returns whether one is ready. */
-bool mr_ring_wait(mr_ring_t *r, int timeout_ms);
+/* Sleeps until the oldest record is committed or timeout_us microseconds
+ * pass (returns at once when it already is). Returns whether one is
+ * ready. */
+bool mr_ring_wait(mr_ring_t *r, long timeout_us);
 /* Bytes reserved and not yet released (INFO aof_buffer_length). */
 uint64_t mr_ring_used(const mr_ring_t *r);
 /* The position of the oldest record not yet released. */

@@ -58,7 +58,11 @@
 #define WRITE_RETRY_MS 100
 
 enum { ST_OFF, ST_ON, ST_WAIT_REWRITE };
-enum { POLICY_ALWAYS, POLICY_EVERYSEC, POLICY_NO }; /* config order */
+enum {
+    POLICY_ALWAYS = MR_FSYNC_ALWAYS,
+    POLICY_EVERYSEC = MR_FSYNC_EVERYSEC,
+    POLICY_NO = MR_FSYNC_NO,
+};
 
 static struct aof {
     mr_ring_t *ring;
@@ -312,6 +316,9 @@ typedef struct writer {
     uint64_t covered;      /* ring position just past the last record in out */
     uint64_t synced_pos;   /* ... that is durable */
     int last_db;           /* database of the last record in the file */
+    size_t batch;          /* records drained since the last fsync */
+    size_t last_batch;     /* ... in the batch before */
+    uint64_t fsync_us;     /* moving average of fsync latency */
     int64_t last_fsync_ms;
     int64_t retry_ms;      /* earliest time to retry a failed write */
     /* rewrite buffer: records from rw_pos on, for the new file */
@@ -366,6 +373,7 @@ static bool drain(writer_t *w) {
             if (rec.n2) mr_buf_append(&w->rw, rec.p2, rec.n2);
         }
         w->covered = rec.end;
+        w->batch++;
         mr_ring_release(aof.ring, &rec);
     }
     return any;
@@ -431,7 +439,12 @@ static void sync_out(writer_t *w, int policy, int64_t now, bool force) {
     bool due = policy == POLICY_ALWAYS || force ||
                now - w->last_fsync_ms >= 1000;
     if (!due || now < w->retry_ms) return;
+    uint64_t t0 = mr_monotonic_us();
     int err = do_fsync(aof.fd);
+    uint64_t took = mr_monotonic_us() - t0;
+    w->fsync_us = w->fsync_us ? (w->fsync_us * 7 + took) / 8 : took;
+    w->last_batch = w->batch;
+    w->batch = 0;
     w->last_fsync_ms = now;
     if (err) {
         /* The kernel may have dropped the dirty pages it failed to write:
@@ -584,14 +597,34 @@ static void close_if_off(writer_t *w) {
     mr_log(MR_LOG_NOTICE, "The append only file is closed (appendonly no)");
 }
 
+/* Group commit under always. Clients waiting for an fsync all send their
+ * next writes the moment it completes; fsyncing the first of them at once
+ * would leave the rest to wait a whole extra fsync. So, as long as this
+ * batch is smaller than the previous one, keep gathering for up to half
+ * an fsync's time (at most 1 ms): lock-step clients then share each fsync,
+ * and a lone client waits little longer. */
+static void gather(writer_t *w) {
+    uint64_t limit = w->fsync_us / 2;
+    if (limit > 1000) limit = 1000;
+    uint64_t start = mr_monotonic_us();
+    while (w->batch < w->last_batch) {
+        uint64_t now = mr_monotonic_us();
+        if (now - start >= limit) break;
+        if (mr_ring_wait(aof.ring, (long)(limit - (now - start)))) drain(w);
+    }
+}
+
 static void *aof_main(void *arg) {
     writer_t *w = arg;
     for (;;) {
         bool stop = atomic_load(&aof.stop);
-        if (!stop) mr_ring_wait(aof.ring, 100);
+        if (!stop) mr_ring_wait(aof.ring, 100000);
         else w->retry_ms = 0; /* one last try of whatever failed */
-        int64_t now = mr_mstime();
         drain(w);
+        if (!stop && MR_CFG(appendfsync) == POLICY_ALWAYS && aof.fd >= 0 &&
+            w->batch > 0)
+            gather(w);
+        int64_t now = mr_mstime();
         write_out(w, now);
         sync_out(w, (int)MR_CFG(appendfsync), now, stop);
         rewrite_check(w);

@@ -17,6 +17,7 @@
  *   asked for it; the bytes are kept for inspection). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -97,15 +98,11 @@ static pstat_t parse_cmd(parser_t *p, mr_str_t **argv, int *cap, int *argc) {
     }
     for (long long i = 0; i < n; i++) {
         long long len;
-        st = read_num(p, '$', (long long)(p->n - p->off), &len);
-        if (st == P_CORRUPT && p->bad_off < p->n &&
-            strcmp(p->why, "invalid length") == 0 &&
-            p->d[p->bad_off] >= '0' && p->d[p->bad_off] <= '9') {
-            /* a length past the end of the file: the file is short */
-            return P_TRUNCATED;
-        }
+        st = read_num(p, '$', LLONG_MAX, &len);
         if (st != P_OK) return st;
-        if (p->off + (size_t)len + 2 > p->n) return P_TRUNCATED;
+        /* a length past the end of the file: the file is short */
+        if ((size_t)len > p->n - p->off || p->n - p->off - (size_t)len < 2)
+            return P_TRUNCATED;
         if (p->d[p->off + len] != '\r' || p->d[p->off + len + 1] != '\n') {
             p->why = "bulk string not followed by CRLF";
             p->bad_off = p->off + (size_t)len;

@@ -15,8 +15,8 @@
  * made to look like anything).
  *
  * Sleeping: the consumer announces itself in `sleeping`, re-checks, and
- * waits on the `futex` word; a producer that sees `sleeping` after its
- * commit bumps the word and wakes it. Both sides put a seq_cst fence
+ * waits on the `futex` word; the first producer that takes `sleeping` after
+ * its commit bumps the word and wakes it. Both sides put a seq_cst fence
  * between their store and their load, so one of them sees the other. */
 #include "mr/ring.h"
 
@@ -137,7 +137,10 @@ void mr_ring_commit(mr_ring_t *r, const mr_ring_resv_t *rv) {
     }
     atomic_store_explicit(&h->seq, rv->pos + 1, memory_order_release);
     atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(&r->sleeping, memory_order_relaxed)) {
+    /* only the producer that takes the flag wakes: one syscall per sleep,
+     * not one per record committed while the consumer sleeps */
+    if (atomic_load_explicit(&r->sleeping, memory_order_relaxed) &&
+        atomic_exchange_explicit(&r->sleeping, 0, memory_order_relaxed)) {
         atomic_fetch_add_explicit(&r->futex, 1, memory_order_relaxed);
         syscall(SYS_futex, &r->futex, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
     }
@@ -206,14 +209,14 @@ void mr_ring_release(mr_ring_t *r, const mr_ring_rec_t *rec) {
     atomic_store_explicit(&r->tail, rec->end, memory_order_release);
 }
 
-bool mr_ring_wait(mr_ring_t *r, int timeout_ms) {
+bool mr_ring_wait(mr_ring_t *r, long timeout_us) {
     if (ready(r)) return true;
     uint32_t v = atomic_load_explicit(&r->futex, memory_order_relaxed);
     atomic_store_explicit(&r->sleeping, 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_seq_cst);
     if (!ready(r)) {
-        struct timespec ts = {timeout_ms / 1000,
-                              (long)(timeout_ms % 1000) * 1000000L};
+        struct timespec ts = {timeout_us / 1000000,
+                              (timeout_us % 1000000) * 1000L};
         syscall(SYS_futex, &r->futex, FUTEX_WAIT_PRIVATE, v, &ts, NULL, 0);
     }
     atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);

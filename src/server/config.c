@@ -42,7 +42,8 @@ typedef struct option {
 
 static const char *const loglevels[] = {"debug", "verbose", "notice",
                                         "warning", NULL};
-static const char *const fsync_policies[] = {"always", "everysec", "no", NULL};
+/* Redis's order (its error message lists them so); mr/config.h MR_FSYNC_* */
+static const char *const fsync_policies[] = {"everysec", "always", "no", NULL};
 
 #define OFF(f) offsetof(mr_config_t, f)
 #define I32MAX 2147483647LL

@@ -86,10 +86,10 @@ Test(ring, consumer_waits_for_the_oldest_reservation) {
     mr_ring_commit(r, &b);
     mr_ring_rec_t rec;
     cr_assert_not(mr_ring_peek(r, &rec), "b is committed, a is not");
-    cr_assert_not(mr_ring_wait(r, 10));
+    cr_assert_not(mr_ring_wait(r, 10000));
     mr_ring_write(r, &a, 0, "a", 1);
     mr_ring_commit(r, &a);
-    cr_assert(mr_ring_wait(r, 10));
+    cr_assert(mr_ring_wait(r, 10000));
     char out[8];
     int tag;
     pop(r, out, &tag);
@@ -164,7 +164,7 @@ Test(ring, many_producers_no_loss_in_order, .timeout = 120) {
     uint64_t last_end = 0;
     char out[sizeof(rec_hdr_t) + 600];
     while (total < (long)PRODUCERS * PER_PRODUCER) {
-        if (!mr_ring_wait(r, 1000)) continue;
+        if (!mr_ring_wait(r, 1000000)) continue;
         mr_ring_rec_t rec;
         cr_assert(mr_ring_peek(r, &rec));
         cr_assert_eq(rec.pos, last_end, "records are contiguous");
