@@ -72,6 +72,11 @@ void mr_ring_release(mr_ring_t *r, const mr_ring_rec_t *rec);
  * pass (returns at once when it already is). Returns whether one is
  * ready. */
 bool mr_ring_wait(mr_ring_t *r, long timeout_us);
+/* Lazy mode: producers wake a sleeping consumer only once the ring is a
+ * quarter full; the consumer then polls on its own timeout. For consumers
+ * that need no low latency (the AOF under everysec/no): it saves a wake-up
+ * and two context switches per small batch. Off by default. */
+void mr_ring_set_lazy(mr_ring_t *r, bool lazy);
 /* Bytes reserved and not yet released (INFO aof_buffer_length). */
 uint64_t mr_ring_used(const mr_ring_t *r);
 /* The position of the oldest record not yet released. */

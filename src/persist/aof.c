@@ -46,14 +46,17 @@
 #include "mr/store.h"
 #include "persist/aof_int.h"
 
-/* 16 MiB: at 300k SETs a second this is tens of milliseconds of writes,
- * enough to ride out an fsync without making writers wait. */
-#define RING_BYTES ((size_t)16 << 20)
+/* 4 MiB: at 300k SETs a second about 200 ms of writes, enough to ride out
+ * an fsync without making writers wait, and small enough that the ring's
+ * lines stay in the cache (a bigger ring only pollutes it). */
+#define RING_BYTES ((size_t)4 << 20)
 /* The AOF thread writes at most this much per write() */
 #define WRITE_CHUNK ((size_t)4 << 20)
 /* Rewrites are retried this long after a failure (Redis: 5 s when the
  * last one failed) */
 #define RETRY_MS 5000
+/* the AOF thread's poll interval when it need not wake per record */
+#define LAZY_POLL_US 2000
 /* a failed write is retried this often */
 #define WRITE_RETRY_MS 100
 
@@ -126,23 +129,50 @@ void mr_aof_buf_select(mr_buf_t *b, int db) {
     mr_aof_buf_arg(b, n, (size_t)l);
 }
 
-/* Writes argv's RESP encoding into a reservation, piece by piece. */
+/* Appends "<c><n>\r\n" to p; returns the end. */
+static char *put_len(char *p, char c, size_t n) {
+    char tmp[24];
+    int k = 0;
+    do tmp[k++] = (char)('0' + n % 10), n /= 10;
+    while (n);
+    *p++ = c;
+    while (k) *p++ = tmp[--k];
+    *p++ = '\r';
+    *p++ = '\n';
+    return p;
+}
+
+/* Writes argv's RESP encoding into a reservation: small records are
+ * framed in a stack buffer and copied in one piece, big arguments go in
+ * directly. This runs for every logged command: no printf here. */
 static void ring_put_argv(const mr_ring_resv_t *rv, int argc,
                           const mr_str_t *argv) {
-    char hdr[32];
+    char buf[512];
+    char *p = buf, *end = buf + sizeof buf;
     size_t off = 0;
-    int n = snprintf(hdr, sizeof hdr, "*%d\r\n", argc);
-    mr_ring_write(aof.ring, rv, off, hdr, (size_t)n);
-    off += (size_t)n;
+    p = put_len(p, '*', (size_t)argc);
     for (int i = 0; i < argc; i++) {
-        n = snprintf(hdr, sizeof hdr, "$%zu\r\n", argv[i].len);
-        mr_ring_write(aof.ring, rv, off, hdr, (size_t)n);
-        off += (size_t)n;
-        mr_ring_write(aof.ring, rv, off, argv[i].ptr, argv[i].len);
-        off += argv[i].len;
-        mr_ring_write(aof.ring, rv, off, "\r\n", 2);
-        off += 2;
+        size_t n = argv[i].len;
+        if (end - p < 32 + (ptrdiff_t)(n < 256 ? n : 0)) {
+            mr_ring_write(aof.ring, rv, off, buf, (size_t)(p - buf));
+            off += (size_t)(p - buf);
+            p = buf;
+        }
+        p = put_len(p, '$', n);
+        if (n < 256) {
+            memcpy(p, argv[i].ptr, n);
+            p += n;
+        } else {
+            mr_ring_write(aof.ring, rv, off, buf, (size_t)(p - buf));
+            off += (size_t)(p - buf);
+            mr_ring_write(aof.ring, rv, off, argv[i].ptr, n);
+            off += n;
+            p = buf;
+        }
+        *p++ = '\r';
+        *p++ = '\n';
     }
+    mr_ring_write(aof.ring, rv, off, buf, (size_t)(p - buf));
 }
 
 const char *mr_aof_path(void) {
@@ -312,7 +342,7 @@ typedef struct writer {
      * fsync can write it again), out[written, len) is not written yet */
     mr_buf_t out;
     size_t written;
-    long long synced_size; /* file size at the last good fsync */
+    bool unsynced;         /* the file has bytes not yet fsynced */
     uint64_t covered;      /* ring position just past the last record in out */
     uint64_t synced_pos;   /* ... that is durable */
     int last_db;           /* database of the last record in the file */
@@ -393,20 +423,21 @@ static void write_out(writer_t *w, int64_t now) {
         do n = write(aof.fd, w->out.data + w->written, todo);
         while (n < 0 && errno == EINTR);
     }
+    long long size = atomic_load(&aof.cur_size);
     if (n == (ssize_t)todo) {
         w->written += todo;
-        atomic_store(&aof.cur_size, w->synced_size + (long long)w->written);
+        atomic_store(&aof.cur_size, size + (long long)todo);
         clear_error();
         return;
     }
     int err = n < 0 ? errno : ENOSPC;
-    if (n > 0 &&
-        ftruncate(aof.fd, w->synced_size + (long long)w->written) != 0) {
+    if (n > 0 && ftruncate(aof.fd, size) != 0) {
         /* cannot take the piece back: it stays, and counts as written */
         mr_log(MR_LOG_WARNING,
                "Could not remove short write from the append-only file: %s",
                strerror(errno));
         w->written += (size_t)n;
+        atomic_store(&aof.cur_size, size + (long long)n);
     }
     set_error(err, "writing to");
     w->retry_ms = now + WRITE_RETRY_MS;
@@ -418,27 +449,34 @@ static int do_fsync(int fd) {
     return fdatasync(fd) == 0 ? 0 : errno;
 }
 
-/* Applies the fsync policy once everything pending is written. */
+/* Applies the fsync policy once everything pending is written.
+ * Under always the written bytes stay in `out` until their fsync succeeds:
+ * after a failed fsync the kernel may have dropped those dirty pages, so
+ * the file is cut back and the batch written again. Under everysec and no
+ * the write is what was promised; the bytes are let go at once (keeping a
+ * second of them would only churn the cache). */
 static void sync_out(writer_t *w, int policy, int64_t now, bool force) {
     if (aof.fd < 0) {
         publish_durable(w->covered); /* nothing promised without a file */
         return;
     }
-    if (w->written < w->out.len) return;
-    if (policy == POLICY_NO && !force) {
-        w->synced_size += (long long)w->written;
-        w->out.len = w->written = 0;
+    if (w->written < w->out.len) return; /* a write failed: promise nothing */
+    if (policy != POLICY_ALWAYS && !force) {
+        if (w->written) {
+            w->unsynced = true;
+            w->out.len = w->written = 0;
+            if (w->out.cap > 2 * WRITE_CHUNK) mr_buf_free(&w->out);
+        }
+        publish_durable(w->covered);
+        if (policy == POLICY_NO || !w->unsynced ||
+            now - w->last_fsync_ms < 1000 || now < w->retry_ms)
+            return;
+    } else if (w->written == 0 && !w->unsynced) {
         publish_durable(w->covered);
         return;
-    }
-    if (policy == POLICY_EVERYSEC) publish_durable(w->covered);
-    if (w->written == 0) {
-        if (policy == POLICY_ALWAYS) publish_durable(w->covered);
+    } else if (now < w->retry_ms) {
         return;
     }
-    bool due = policy == POLICY_ALWAYS || force ||
-               now - w->last_fsync_ms >= 1000;
-    if (!due || now < w->retry_ms) return;
     uint64_t t0 = mr_monotonic_us();
     int err = do_fsync(aof.fd);
     uint64_t took = mr_monotonic_us() - t0;
@@ -447,14 +485,16 @@ static void sync_out(writer_t *w, int policy, int64_t now, bool force) {
     w->batch = 0;
     w->last_fsync_ms = now;
     if (err) {
-        /* The kernel may have dropped the dirty pages it failed to write:
-         * cut the file back to what is known good and write it all again. */
         set_error(err, "fsyncing");
-        if (ftruncate(aof.fd, w->synced_size) == 0) w->written = 0;
         w->retry_ms = now + WRITE_RETRY_MS;
+        long long kept_from = atomic_load(&aof.cur_size) - (long long)w->written;
+        if (w->written && ftruncate(aof.fd, kept_from) == 0) {
+            w->written = 0;
+            atomic_store(&aof.cur_size, kept_from);
+        }
         return;
     }
-    w->synced_size += (long long)w->written;
+    w->unsynced = false;
     w->out.len = w->written = 0;
     if (w->out.cap > 2 * WRITE_CHUNK) mr_buf_free(&w->out);
     publish_durable(w->covered);
@@ -539,7 +579,7 @@ static void rewrite_finish(writer_t *w) {
     } else {
         aof.fd = fd;
     }
-    w->synced_size = (long long)st.st_size;
+    w->unsynced = false;
     w->out.len = w->written = 0;
     w->last_db = w->rw_db;
     atomic_store(&aof.cur_size, (long long)st.st_size);
@@ -618,7 +658,11 @@ static void *aof_main(void *arg) {
     writer_t *w = arg;
     for (;;) {
         bool stop = atomic_load(&aof.stop);
-        if (!stop) mr_ring_wait(aof.ring, 100000);
+        /* only always needs each record at once; otherwise poll every
+         * few milliseconds and let writers skip the wake-up */
+        bool always = MR_CFG(appendfsync) == POLICY_ALWAYS;
+        mr_ring_set_lazy(aof.ring, !always);
+        if (!stop) mr_ring_wait(aof.ring, always ? 100000 : LAZY_POLL_US);
         else w->retry_ms = 0; /* one last try of whatever failed */
         drain(w);
         if (!stop && MR_CFG(appendfsync) == POLICY_ALWAYS && aof.fd >= 0 &&
@@ -668,9 +712,9 @@ bool mr_aof_start(void) {
     if (MR_CFG(appendonly)) {
         aof.fd = open_aof();
         if (aof.fd < 0) return false;
-        w->synced_size = file_size(aof.fd);
-        atomic_store(&aof.cur_size, w->synced_size);
-        atomic_store(&aof.base_size, w->synced_size);
+        long long size = file_size(aof.fd);
+        atomic_store(&aof.cur_size, size);
+        atomic_store(&aof.base_size, size);
         atomic_store(&aof.state, ST_ON);
     }
     mr_store_set_expire_hook(on_expired);

@@ -49,6 +49,7 @@ struct mr_ring {
     alignas(64) _Atomic uint64_t tail;
     alignas(64) _Atomic uint32_t futex;
     _Atomic uint32_t sleeping;
+    _Atomic bool lazy;
 };
 
 mr_ring_t *mr_ring_new(size_t cap) {
@@ -140,10 +141,17 @@ void mr_ring_commit(mr_ring_t *r, const mr_ring_resv_t *rv) {
     /* only the producer that takes the flag wakes: one syscall per sleep,
      * not one per record committed while the consumer sleeps */
     if (atomic_load_explicit(&r->sleeping, memory_order_relaxed) &&
+        (!atomic_load_explicit(&r->lazy, memory_order_relaxed) ||
+         rv->end - atomic_load_explicit(&r->tail, memory_order_relaxed) >
+             r->cap / 4) &&
         atomic_exchange_explicit(&r->sleeping, 0, memory_order_relaxed)) {
         atomic_fetch_add_explicit(&r->futex, 1, memory_order_relaxed);
         syscall(SYS_futex, &r->futex, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
     }
+}
+
+void mr_ring_set_lazy(mr_ring_t *r, bool lazy) {
+    atomic_store_explicit(&r->lazy, lazy, memory_order_relaxed);
 }
 
 uint64_t mr_ring_head(const mr_ring_t *r) {
