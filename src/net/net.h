@@ -115,6 +115,9 @@ extern _Atomic bool mr_stopping;
 extern _Atomic uint64_t mr_connected; /* clients on every worker */
 
 void mr_worker_start(mr_worker_t *w);
+/* After the worker is joined and no thread can wake it any more (the AOF
+ * thread stopped): closes its eventfds. */
+void mr_worker_free_fds(mr_worker_t *w);
 void mr_worker_wake(mr_worker_t *w);
 struct io_uring_sqe *mr_worker_sqe(mr_worker_t *w);
 /* Queues c's output for the send batched at the end of this loop turn. */

@@ -337,8 +337,8 @@ static void shutdown_worker(mr_worker_t *w) {
     mr_free(w->slots);
     mr_free(w->slot_gen);
     mr_free(w->free_next);
-    close(w->wake_fd);
-    mr_worker_durable_free(w);
+    /* wake_fd and durable_fd stay open: other threads may still write to
+     * them until they are joined (mr_worker_free_fds) */
 }
 
 static void *worker_main(void *arg) {
@@ -373,6 +373,11 @@ static void *worker_main(void *arg) {
     }
     shutdown_worker(w);
     return NULL;
+}
+
+void mr_worker_free_fds(mr_worker_t *w) {
+    close(w->wake_fd);
+    mr_worker_durable_free(w);
 }
 
 void mr_worker_start(mr_worker_t *w) {

@@ -278,6 +278,7 @@ int mr_server_run(void) {
     for (unsigned i = 0; i < mr_nworkers; i++)
         pthread_join(mr_workers[i].thread, NULL);
     mr_aof_stop();
+    for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_free_fds(&mr_workers[i]);
     close_listeners();
     mr_log(MR_LOG_WARNING, "%s is now ready to exit, bye bye...", MR_NAME);
     return 0;
