@@ -200,8 +200,15 @@ struct mr_prop {
 };
 
 /* One per thread: a command's records live only until dispatch copies
- * them into the ring. */
+ * them into the ring. A thread-specific key frees the buffer when the
+ * thread (a worker) exits. */
 static _Thread_local struct mr_prop tl_prop;
+static _Thread_local bool tl_prop_registered;
+static pthread_key_t prop_key;
+static pthread_once_t prop_once = PTHREAD_ONCE_INIT;
+
+static void prop_free(void *p) { mr_buf_free(&((struct mr_prop *)p)->buf); }
+static void prop_key_init(void) { pthread_key_create(&prop_key, prop_free); }
 
 bool mr_aof_logging(void) {
     return atomic_load_explicit(&aof.state, memory_order_acquire) != ST_OFF;
@@ -216,6 +223,11 @@ static void prop_begin(mr_call_t *call) {
     call->aof_end = 0;
     if (!mr_aof_logging()) return;
     struct mr_prop *p = &tl_prop;
+    if (!tl_prop_registered) {
+        pthread_once(&prop_once, prop_key_init);
+        pthread_setspecific(prop_key, p);
+        tl_prop_registered = true;
+    }
     if (p->buf.cap > ((size_t)1 << 20)) mr_buf_free(&p->buf);
     p->buf.len = 0;
     p->nrec = 0;

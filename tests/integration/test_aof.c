@@ -73,6 +73,13 @@ static void kill9(h_server_t *s) {
     h_server_stop(s); /* removes its log directory */
 }
 
+/* SIGTERM; the server must exit 0 (sanitizer builds: no report, no leak). */
+static void stop_clean(h_server_t *s) {
+    int st = h_server_stop(s);
+    cr_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+              "the server did not exit cleanly (status %d)", st);
+}
+
 static char *path_in(const char *dir, const char *name) {
     static char p[600];
     snprintf(p, sizeof p, "%s/%s", dir, name);
@@ -321,7 +328,7 @@ Test(aof, crash_keeps_every_acknowledged_write, .timeout = 120) {
         }
     }
     close(fd);
-    h_server_stop(&s2);
+    stop_clean(&s2);
     rm_tree(dir);
 }
 
@@ -357,7 +364,7 @@ Test(aof, truncated_last_record_is_cut_at_every_byte, .timeout = 240) {
         if (cut > 0 && cut < ll)
             cr_assert(log_has(&s, "short read while loading the AOF"),
                       "no warning for a cut at byte %zu", cut);
-        h_server_stop(&s);
+        stop_clean(&s);
         size_t n;
         char *now = read_file(path_in(dir, "appendonly.aof"), &n);
         cr_assert_eq(n, cut == ll ? pl + ll : pl,
@@ -417,7 +424,7 @@ Test(aof, corrupt_middle_record_stops_the_start, .timeout = 60) {
     expect_cmd(fd, "$1\r\n1\r\n", "GET", "a");
     expect_cmd(fd, "$-1\r\n", "GET", "c");
     close(fd);
-    h_server_stop(&s);
+    stop_clean(&s);
     now = read_file(path_in(dir, "appendonly.aof"), &n);
     cr_assert_eq(n, bad);
     free(now);
@@ -451,7 +458,7 @@ Test(aof, replay_skips_invalid_commands_and_says_so, .timeout = 60) {
     cr_assert(log_has(&s, "WRONGTYPE"));
     cr_assert(log_has(&s, "not a write command"));
     cr_assert(log_has(&s, "AOF replay skipped 4 of 6 commands"));
-    h_server_stop(&s);
+    stop_clean(&s);
     rm_tree(dir);
 }
 
@@ -532,7 +539,7 @@ Test(aof, concurrent_writers_replay_equals_state, .timeout = 120) {
     fd = h_connect(s.port);
     char *after = dump_state(fd);
     close(fd);
-    h_server_stop(&s);
+    stop_clean(&s);
     expect_same_state(before, after);
     free(before);
     free(after);
@@ -571,12 +578,12 @@ Test(aof, rewrite_under_concurrent_writes_replays_to_the_same_state,
     for (int i = 0; i < CW_THREADS; i++) pthread_join(th[i], NULL);
     char *before = dump_state(fd);
     close(fd);
-    h_server_stop(&s); /* SIGTERM: flushes and fsyncs */
+    stop_clean(&s); /* SIGTERM: flushes and fsyncs */
     start_in(&s, dir, "everysec", NULL);
     fd = h_connect(s.port);
     char *after = dump_state(fd);
     close(fd);
-    h_server_stop(&s);
+    stop_clean(&s);
     expect_same_state(before, after);
     if (!is_real_redis() && access("/usr/bin/redis-check-aof", X_OK) == 0) {
         char cmd[700];
@@ -645,7 +652,7 @@ Test(aof, write_error_refuses_writes_and_holds_replies, .timeout = 60) {
     expect_cmd(a, "$3\r\nyes\r\n", "GET", "held");
     expect_cmd(a, "$1\r\n2\r\n", "GET", "other");
     close(a);
-    h_server_stop(&s);
+    stop_clean(&s);
     rm_tree(dir);
 }
 
@@ -681,7 +688,7 @@ Test(aof, turning_on_at_runtime_writes_the_state_then_logs, .timeout = 60) {
     expect_cmd(fd, "$1\r\n3\r\n", "GET", "later");
     expect_cmd(fd, ":2\r\n", "SCARD", "set");
     close(fd);
-    h_server_stop(&s);
+    stop_clean(&s);
     rm_tree(dir);
 }
 
@@ -738,7 +745,7 @@ Test(aof, info_config_and_bgrewriteaof_replies, .timeout = 60) {
     free(t);
     cr_assert_eq(info_ll(fd, "aof_current_size"), info_ll(fd, "aof_base_size"));
     close(fd);
-    h_server_stop(&s);
+    stop_clean(&s);
     rm_tree(dir);
 }
 
