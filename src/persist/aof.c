@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -113,22 +114,6 @@ size_t mr_aof_resp_size(int argc, const mr_str_t *argv) {
     return n;
 }
 
-void mr_aof_buf_cmd(mr_buf_t *b, int argc) { mr_buf_printf(b, "*%d\r\n", argc); }
-
-void mr_aof_buf_arg(mr_buf_t *b, const void *p, size_t len) {
-    mr_buf_printf(b, "$%zu\r\n", len);
-    mr_buf_append(b, p, len);
-    mr_buf_append(b, "\r\n", 2);
-}
-
-void mr_aof_buf_select(mr_buf_t *b, int db) {
-    char n[16];
-    int l = snprintf(n, sizeof n, "%d", db);
-    mr_aof_buf_cmd(b, 2);
-    mr_aof_buf_arg(b, "SELECT", 6);
-    mr_aof_buf_arg(b, n, (size_t)l);
-}
-
 /* Appends "<c><n>\r\n" to p; returns the end. */
 static char *put_len(char *p, char c, size_t n) {
     char tmp[24];
@@ -140,6 +125,30 @@ static char *put_len(char *p, char c, size_t n) {
     *p++ = '\r';
     *p++ = '\n';
     return p;
+}
+
+/* The rewrite encodes every key through these: no printf. */
+void mr_aof_buf_cmd(mr_buf_t *b, int argc) {
+    mr_buf_reserve(b, 32);
+    b->len = (size_t)(put_len(b->data + b->len, '*', (size_t)argc) - b->data);
+}
+
+void mr_aof_buf_arg(mr_buf_t *b, const void *p, size_t len) {
+    mr_buf_reserve(b, 32 + len);
+    char *q = put_len(b->data + b->len, '$', len);
+    memcpy(q, p, len);
+    q += len;
+    *q++ = '\r';
+    *q++ = '\n';
+    b->len = (size_t)(q - b->data);
+}
+
+void mr_aof_buf_select(mr_buf_t *b, int db) {
+    char n[16];
+    int l = snprintf(n, sizeof n, "%d", db);
+    mr_aof_buf_cmd(b, 2);
+    mr_aof_buf_arg(b, "SELECT", 6);
+    mr_aof_buf_arg(b, n, (size_t)l);
 }
 
 /* Writes argv's RESP encoding into a reservation: small records are
@@ -803,6 +812,10 @@ static bool rewrite_start_locked(char *err, size_t errlen) {
     atomic_store_explicit(&aof.rw_collect, true, memory_order_release);
     pid_t pid = fork();
     if (pid == 0) {
+        /* the workers' latency matters more than the rewrite's duration:
+         * on a box with as many workers as cores the child would otherwise
+         * take a core from them */
+        (void)setpriority(PRIO_PROCESS, 0, 10); /* best effort */
         char tmp[PATH_MAX];
         mr_aof_rewrite_tmp(getpid(), tmp, sizeof tmp);
         _exit(mr_aof_rewrite_child(tmp) == 0 ? 0 : 1);
