@@ -47,8 +47,14 @@ bool mr_aof_logging(void);
  * pop that happened" this way) ----
  * Logs argv in database db now, in order with everything else reserved
  * under the same locks. Returns the position just past the record, which
- * mr_conn_hold_until() takes, or 0 when nothing is logged (AOF off). The
- * caller must hold the shard locks of every key the record touches. */
+ * mr_conn_hold_until() takes for the reply that depends on it (under
+ * appendfsync always), or 0 when nothing needs to wait. The caller must
+ * hold the shard locks of every key the record touches.
+ * Order: called from inside a handler, this record lands BEFORE the
+ * handler's own (dispatch reserves that one after the handler returns). A
+ * handler that must log something after its own command (LPUSH, then the
+ * LPOP of the blocked client it served) uses mr_prop_original() followed by
+ * mr_prop_cmd() instead; dispatch then puts call->aof_end past both. */
 uint64_t mr_aof_log_locked(int db, int argc, const mr_str_t *argv);
 
 /* ---- dispatch's side ---- */

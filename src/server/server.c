@@ -231,6 +231,15 @@ int mr_server_run(void) {
     for (unsigned i = 0; i < mr_nworkers; i++) mr_workers[i].id = i;
 
     raise_fd_limit();
+    /* workers and the AOF thread inherit this mask: only the main thread
+     * takes signals */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
     /* the data first: no client sees the server before the AOF is in */
     if (!mr_aof_load()) return 1;
     mr_aof_set_durable_cb(mr_workers_durable_advanced);
@@ -240,14 +249,6 @@ int mr_server_run(void) {
         return 1;
     }
 
-    /* workers inherit this mask: only the main thread takes signals */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_start(&mr_workers[i]);
     mr_log(MR_LOG_NOTICE, "Server initialized: %u worker threads, pid %d",

@@ -772,3 +772,53 @@ Test(aof, redis_check_aof_accepts_the_file, .timeout = 60) {
     cr_assert_eq(system(cmd), 0, "redis-check-aof rejects the file");
     rm_tree(dir);
 }
+
+/* ------------------------------------------------------------------ */
+/* what the file says: each command in the form that replays the same   */
+
+static bool file_has(const char *file, size_t n, const char *rec) {
+    return memmem(file, n, rec, strlen(rec)) != NULL;
+}
+
+Test(aof, records_are_logged_in_replayable_form, .timeout = 60) {
+    if (is_real_redis()) cr_skip_test("reads miniredis's single-file AOF");
+    char dir[64];
+    make_tmpdir(dir, sizeof dir);
+    h_server_t s;
+    start_in(&s, dir, "always", NULL);
+    int fd = h_connect(s.port);
+    expect_cmd(fd, "+OK\r\n", "SET", "ex", "v", "EX", "100");
+    expect_cmd(fd, "$-1\r\n", "SET", "ex", "w", "NX");      /* no change */
+    expect_cmd(fd, "$-1\r\n", "GET", "missing");            /* a read */
+    expect_cmd(fd, ":1\r\n", "EXPIRE", "ex", "200", "GT");
+    expect_cmd(fd, "$3\r\n1.5\r\n", "INCRBYFLOAT", "f", "1.5");
+    expect_cmd(fd, ":1\r\n", "SADD", "s", "only");
+    expect_cmd(fd, "$4\r\nonly\r\n", "SPOP", "s");
+    expect_cmd(fd, "$3\r\n2.5\r\n", "HINCRBYFLOAT", "h", "x", "2.5");
+    expect_cmd(fd, "+OK\r\n", "SET", "gone", "1");
+    expect_cmd(fd, ":1\r\n", "PEXPIRE", "gone", "-1");      /* in the past */
+    expect_cmd(fd, "+OK\r\n", "SET", "lazy", "1", "PX", "1");
+    h_sleep_ms(20);
+    expect_cmd(fd, "$-1\r\n", "GET", "lazy");                /* expires now */
+    expect_cmd(fd, "+OK\r\n", "SELECT", "2");
+    expect_cmd(fd, "+OK\r\n", "SET", "in2", "x");
+    close(fd);
+    kill9(&s);
+    size_t n;
+    char *f = read_file(path_in(dir, "appendonly.aof"), &n);
+    cr_assert_not_null(f);
+    cr_assert(file_has(f, n, "*5\r\n$3\r\nSET\r\n$2\r\nex\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$13\r\n"),
+              "SET EX as SET PXAT:\n%s", h_escape(f, n));
+    cr_assert(!file_has(f, n, "NX\r\n"), "a SET NX that changed nothing is logged");
+    cr_assert(!file_has(f, n, "missing"), "a read is logged");
+    cr_assert(file_has(f, n, "*3\r\n$9\r\nPEXPIREAT\r\n$2\r\nex\r\n$13\r\n"));
+    cr_assert(!file_has(f, n, "GT\r\n"), "EXPIRE's condition is logged");
+    cr_assert(file_has(f, n, "*4\r\n$3\r\nSET\r\n$1\r\nf\r\n$3\r\n1.5\r\n$7\r\nKEEPTTL\r\n"));
+    cr_assert(file_has(f, n, "*3\r\n$4\r\nSREM\r\n$1\r\ns\r\n$4\r\nonly\r\n"));
+    cr_assert(file_has(f, n, "*4\r\n$4\r\nHSET\r\n$1\r\nh\r\n$1\r\nx\r\n$3\r\n2.5\r\n"));
+    cr_assert(file_has(f, n, "*2\r\n$3\r\nDEL\r\n$4\r\ngone\r\n"));
+    cr_assert(file_has(f, n, "*2\r\n$3\r\nDEL\r\n$4\r\nlazy\r\n"));
+    cr_assert(file_has(f, n, "*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*3\r\n$3\r\nSET\r\n$3\r\nin2\r\n"));
+    free(f);
+    rm_tree(dir);
+}
