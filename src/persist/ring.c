@@ -6,13 +6,14 @@
  * `head` is the next free position (producers fetch_add it), `tail` the
  * oldest record not yet released (only the consumer moves it).
  *
- * The commit word of the record at position p holds p + 1 once the
+ * The commit word of the record at position p holds (p + 1) ^ key once the
  * producer has filled it (store-release after the payload). The consumer
  * reads the word at `tail`: any other value means "not committed yet", so
- * records are consumed strictly in reservation order. Released bytes are
- * zeroed, so the word at a future header position can never hold stale
- * data that looks committed (payload bytes are the clients' and could be
- * made to look like anything).
+ * records are consumed strictly in reservation order. `key` is random per
+ * ring: the word at a future header position may hold stale bytes of an
+ * older record's payload (the clients' bytes, which could be made to look
+ * like anything), and without the key they could be made to look
+ * committed. With it, a client would have to guess 64 random bits.
  *
  * Sleeping: the consumer announces itself in `sleeping`, re-checks, and
  * waits on the `futex` word; the first producer that takes `sleeping` after
@@ -26,6 +27,7 @@
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +47,7 @@ typedef struct hdr {
 struct mr_ring {
     char *buf;
     size_t cap, mask, big_min;
+    uint64_t key; /* commit words are (pos + 1) ^ key */
     alignas(64) _Atomic uint64_t head;
     alignas(64) _Atomic uint64_t tail;
     alignas(64) _Atomic uint32_t futex;
@@ -61,6 +64,8 @@ mr_ring_t *mr_ring_new(size_t cap) {
     /* Beyond this a payload goes out of line: a ring then always holds at
      * least 16 records, and no single record can exceed the ring. */
     r->big_min = cap / 16;
+    if (getrandom(&r->key, sizeof r->key, 0) != (ssize_t)sizeof r->key)
+        r->key = (uint64_t)mr_ustime() * 0x9e3779b97f4a7c15ULL;
     return r;
 }
 
@@ -136,12 +141,16 @@ void mr_ring_commit(mr_ring_t *r, const mr_ring_resv_t *rv) {
         memcpy(slot, &rv->big, sizeof rv->big);
         memcpy(slot + 8, &n, sizeof n);
     }
-    atomic_store_explicit(&h->seq, rv->pos + 1, memory_order_release);
-    atomic_thread_fence(memory_order_seq_cst);
+    atomic_store_explicit(&h->seq, (rv->pos + 1) ^ r->key,
+                          memory_order_release);
+    /* lazy: a wake-up missed for want of the fence costs at most one poll
+     * interval of the consumer, so the fence is only paid when eager */
+    bool lazy = atomic_load_explicit(&r->lazy, memory_order_relaxed);
+    if (!lazy) atomic_thread_fence(memory_order_seq_cst);
     /* only the producer that takes the flag wakes: one syscall per sleep,
      * not one per record committed while the consumer sleeps */
     if (atomic_load_explicit(&r->sleeping, memory_order_relaxed) &&
-        (!atomic_load_explicit(&r->lazy, memory_order_relaxed) ||
+        (!lazy ||
          rv->end - atomic_load_explicit(&r->tail, memory_order_relaxed) >
              r->cap / 4) &&
         atomic_exchange_explicit(&r->sleeping, 0, memory_order_relaxed)) {
@@ -171,7 +180,7 @@ uint64_t mr_ring_used(const mr_ring_t *r) {
 static bool ready(const mr_ring_t *r) {
     uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
     return atomic_load_explicit(&hdr_at(r, t)->seq, memory_order_acquire) ==
-           t + 1;
+           ((t + 1) ^ r->key);
 }
 
 bool mr_ring_peek(mr_ring_t *r, mr_ring_rec_t *rec) {
@@ -209,11 +218,6 @@ bool mr_ring_peek(mr_ring_t *r, mr_ring_rec_t *rec) {
 void mr_ring_release(mr_ring_t *r, const mr_ring_rec_t *rec) {
     hdr_t *h = hdr_at(r, rec->pos);
     if (h->len & BIG_FLAG) mr_free((char *)rec->p1);
-    size_t n = (size_t)(rec->end - rec->pos);
-    size_t at = (size_t)(rec->pos & r->mask);
-    size_t first = r->cap - at < n ? r->cap - at : n;
-    memset(r->buf + at, 0, first);
-    if (first < n) memset(r->buf, 0, n - first);
     atomic_store_explicit(&r->tail, rec->end, memory_order_release);
 }
 
