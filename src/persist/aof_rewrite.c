@@ -76,11 +76,30 @@ static size_t batch_start(rw_t *w, const mr_entry_t *e, const char *cmd,
     return n;
 }
 
+/* A hash or set held in a field table: "<cmd> key member [value] ..." in
+ * batches. */
+static void rewrite_table(rw_t *w, const mr_entry_t *e, const char *cmd,
+                          bool values) {
+    mr_ft_t *ft = mr_entry_obj(e);
+    size_t left = mr_ft_count(ft), in_batch = 0;
+    mr_ft_iter_t it;
+    mr_ft_iter_start(ft, &it);
+    for (mr_ft_entry_t *fe; (fe = mr_ft_iter_next(&it)) != NULL;) {
+        if (in_batch == 0)
+            in_batch = batch_start(w, e, cmd, left, values ? 2 : 1);
+        rw_arg(w, mr_ft_key(fe));
+        if (values) rw_arg(w, mr_ft_value(fe));
+        in_batch--;
+        left--;
+        if (w->b.len >= FLUSH_AT) rw_flush(w);
+    }
+    mr_ft_iter_end(&it);
+}
+
 static void rewrite_hash(rw_t *w, const mr_entry_t *e) {
-    size_t left, in_batch = 0;
     if (mr_entry_enc(e) == MR_ENC_LISTPACK) {
         const unsigned char *lp = mr_entry_obj(e);
-        left = mr_lp_count(lp) / 2;
+        size_t left = mr_lp_count(lp) / 2, in_batch = 0;
         char fb[MR_LP_INTBUF], vb[MR_LP_INTBUF];
         for (size_t p = mr_lp_first(lp); p != MR_LP_NONE;) {
             size_t vp = mr_lp_next(lp, p);
@@ -93,34 +112,11 @@ static void rewrite_hash(rw_t *w, const mr_entry_t *e) {
         }
         return;
     }
-    mr_ft_t *ft = mr_entry_obj(e);
-    left = mr_ft_count(ft);
-    mr_ft_iter_t it;
-    mr_ft_iter_start(ft, &it);
-    for (mr_ft_entry_t *fe; (fe = mr_ft_iter_next(&it)) != NULL;) {
-        if (in_batch == 0) in_batch = batch_start(w, e, "HSET", left, 2);
-        rw_arg(w, mr_ft_key(fe));
-        rw_arg(w, mr_ft_value(fe));
-        in_batch--;
-        left--;
-        if (w->b.len >= FLUSH_AT && in_batch == 0) rw_flush(w);
-    }
-    mr_ft_iter_end(&it);
+    rewrite_table(w, e, "HSET", true);
 }
 
 static void rewrite_set(rw_t *w, const mr_entry_t *e) {
-    mr_ft_t *ft = mr_entry_obj(e);
-    size_t left = mr_ft_count(ft), in_batch = 0;
-    mr_ft_iter_t it;
-    mr_ft_iter_start(ft, &it);
-    for (mr_ft_entry_t *fe; (fe = mr_ft_iter_next(&it)) != NULL;) {
-        if (in_batch == 0) in_batch = batch_start(w, e, "SADD", left, 1);
-        rw_arg(w, mr_ft_key(fe));
-        in_batch--;
-        left--;
-        if (w->b.len >= FLUSH_AT && in_batch == 0) rw_flush(w);
-    }
-    mr_ft_iter_end(&it);
+    rewrite_table(w, e, "SADD", false);
 }
 
 static void rewrite_key(void *ctx, const mr_entry_t *e) {

@@ -107,6 +107,10 @@ static char *read_file(const char *path, size_t *n) {
     return p;
 }
 
+static bool file_has(const char *file, size_t n, const char *rec) {
+    return memmem(file, n, rec, strlen(rec)) != NULL;
+}
+
 static char *info_text(int fd) {
     h_resp_t *r = h_callp(fd, "INFO", "persistence", NULL);
     cr_assert_eq(r->type, '$');
@@ -776,10 +780,6 @@ Test(aof, redis_check_aof_accepts_the_file, .timeout = 60) {
 /* ------------------------------------------------------------------ */
 /* what the file says: each command in the form that replays the same   */
 
-static bool file_has(const char *file, size_t n, const char *rec) {
-    return memmem(file, n, rec, strlen(rec)) != NULL;
-}
-
 Test(aof, records_are_logged_in_replayable_form, .timeout = 60) {
     if (is_real_redis()) cr_skip_test("reads miniredis's single-file AOF");
     char dir[64];
@@ -820,5 +820,60 @@ Test(aof, records_are_logged_in_replayable_form, .timeout = 60) {
     cr_assert(file_has(f, n, "*2\r\n$3\r\nDEL\r\n$4\r\nlazy\r\n"));
     cr_assert(file_has(f, n, "*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*3\r\n$3\r\nSET\r\n$3\r\nin2\r\n"));
     free(f);
+    rm_tree(dir);
+}
+
+/* The rewritten file: every type (both hash encodings, big collections in
+ * batches), TTLs, several databases; the history is gone. */
+Test(aof, rewrite_keeps_every_type_and_drops_the_history, .timeout = 60) {
+    char dir[64];
+    make_tmpdir(dir, sizeof dir);
+    h_server_t s;
+    start_in(&s, dir, "everysec", NULL);
+    int fd = h_connect(s.port);
+    expect_cmd(fd, "+OK\r\n", "SET", "str", "old-value");
+    expect_cmd(fd, "+OK\r\n", "SET", "str", "new", "EX", "5000");
+    for (int i = 0; i < 200; i++) {
+        char f[16], v[16];
+        snprintf(f, sizeof f, "f%d", i);
+        snprintf(v, sizeof v, "v%d", i);
+        h_bytes_t b = h_call(fd, "HSET", "bighash", f, v, NULL);
+        h_bytes_free(&b);
+        b = h_call(fd, "SADD", "bigset", f, NULL);
+        h_bytes_free(&b);
+    }
+    expect_cmd(fd, ":2\r\n", "HSET", "small", "a", "1", "b", "2");
+    expect_cmd(fd, ":1\r\n", "PEXPIRE", "small", "900000");
+    expect_cmd(fd, "+OK\r\n", "SELECT", "5");
+    expect_cmd(fd, ":2\r\n", "SADD", "in5", "x", "y");
+    expect_cmd(fd, "+OK\r\n", "SET", "bin\r\n", "a\r\nb");
+    char *before5 = dump_state(fd);
+    expect_cmd(fd, "+OK\r\n", "SELECT", "0");
+    char *before0 = dump_state(fd);
+    expect_cmd(fd, "+Background append only file rewriting started\r\n",
+               "BGREWRITEAOF");
+    wait_rewrites(fd, 1);
+    close(fd);
+    stop_clean(&s);
+    if (!is_real_redis()) {
+        size_t n;
+        char *f = read_file(path_in(dir, "appendonly.aof"), &n);
+        cr_assert(!file_has(f, n, "old-value"), "the rewrite kept overwritten data");
+        free(f);
+    }
+    start_in(&s, dir, "everysec", NULL);
+    fd = h_connect(s.port);
+    char *after0 = dump_state(fd);
+    expect_cmd(fd, ":200\r\n", "HLEN", "bighash");
+    expect_cmd(fd, "+OK\r\n", "SELECT", "5");
+    char *after5 = dump_state(fd);
+    close(fd);
+    stop_clean(&s);
+    expect_same_state(before0, after0);
+    expect_same_state(before5, after5);
+    free(before0);
+    free(after0);
+    free(before5);
+    free(after5);
     rm_tree(dir);
 }
