@@ -58,6 +58,7 @@
 #define RETRY_MS 5000
 /* the AOF thread's poll interval when it need not wake per record */
 #define LAZY_POLL_US 2000
+#define IDLE_POLL_US 100000
 /* a failed write is retried this often */
 #define WRITE_RETRY_MS 100
 
@@ -677,15 +678,19 @@ static void gather(writer_t *w) {
 
 static void *aof_main(void *arg) {
     writer_t *w = arg;
+    long poll_us = LAZY_POLL_US;
     for (;;) {
         bool stop = atomic_load(&aof.stop);
-        /* only always needs each record at once; otherwise poll every
-         * few milliseconds and let writers skip the wake-up */
+        /* Only always needs each record at once; otherwise poll and let
+         * writers skip the wake-up: every few milliseconds while records
+         * come, backing off to IDLE_POLL_US when none do. */
         bool always = MR_CFG(appendfsync) == POLICY_ALWAYS;
         mr_ring_set_lazy(aof.ring, !always);
-        if (!stop) mr_ring_wait(aof.ring, always ? 100000 : LAZY_POLL_US);
+        if (!stop) mr_ring_wait(aof.ring, always ? IDLE_POLL_US : poll_us);
         else w->retry_ms = 0; /* one last try of whatever failed */
-        drain(w);
+        bool got = drain(w);
+        poll_us = got ? LAZY_POLL_US
+                      : (poll_us * 2 > IDLE_POLL_US ? IDLE_POLL_US : poll_us * 2);
         if (!stop && MR_CFG(appendfsync) == POLICY_ALWAYS && aof.fd >= 0 &&
             w->batch > 0)
             gather(w);
