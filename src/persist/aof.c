@@ -56,6 +56,8 @@
 /* Rewrites are retried this long after a failure (Redis: 5 s when the
  * last one failed) */
 #define RETRY_MS 5000
+/* a lasting write error is logged this often (Redis: 30 s) */
+#define ERROR_LOG_MS 30000
 /* the AOF thread's poll interval when it need not wake per record */
 #define LAZY_POLL_US 2000
 #define IDLE_POLL_US 100000
@@ -382,10 +384,17 @@ typedef struct writer {
     char rw_tmp[PATH_MAX];
 } writer_t;
 
+/* Logs a write or fsync error when it is new, and at most every
+ * ERROR_LOG_MS while it lasts (a full disk is retried every 100 ms). */
 static void set_error(int err, const char *what) {
-    if (atomic_exchange(&aof.write_errno, err) == 0 || err != 0)
+    static int64_t last_log;
+    int64_t now = mr_mstime();
+    if (atomic_exchange(&aof.write_errno, err) != err ||
+        now - last_log >= ERROR_LOG_MS) {
         mr_log(MR_LOG_WARNING, "Error %s the AOF file %s: %s", what,
                mr_aof_path(), strerror(err));
+        last_log = now;
+    }
 }
 
 static void clear_error(void) {

@@ -96,4 +96,56 @@ SERVER_PID=
 stop_server
 start
 check_eq "state after SIGKILL + restart" "$(digest)" "$before"
+stop_server
+
+# A real full disk (as root: a 256 KiB tmpfs): the write whose record does
+# not fit is not acknowledged, writes and PING get MISCONF, reads work;
+# once there is room again the held reply comes and writes are accepted.
+SMALL="$AOFDIR/small"
+mkdir -p "$SMALL"
+if [[ $(id -u) -eq 0 ]] && mount -t tmpfs -o size=256k tmpfs "$SMALL" 2>/dev/null; then
+    cleanup() { stop_server; umount "$SMALL" 2>/dev/null; rm -rf -- "$AOFDIR"; }
+    AOF=(--appendonly yes --appendfsync always --dir "$SMALL")
+    start
+    check_eq "SET before the disk fills" "$(cli SET a 1)" "OK"
+    full=$(/usr/bin/python3 - "$PORT" <<'PY'
+import socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.settimeout(1.0)
+v = b'x' * 1000
+for i in range(1000):
+    k = b'k%d' % i
+    s.sendall(b'*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$1000\r\n%s\r\n' % (len(k), k, v))
+    try:
+        r = s.recv(64)
+    except socket.timeout:
+        print('held')
+        break
+    if r != b'+OK\r\n':
+        print('reply %r' % r)
+        break
+else:
+    print('never full')
+PY
+)
+    check_eq "the write that did not fit is not acknowledged" "$full" "held"
+    check_eq "MISCONF on a write" "$(cli SET b 2)" \
+        "MISCONF Errors writing to the AOF file: No space left on device"
+    check_eq "MISCONF on PING" "$(cli PING)" \
+        "MISCONF Errors writing to the AOF file: No space left on device"
+    check_eq "reads work" "$(cli GET a)" "1"
+    check_eq "aof_last_write_status" \
+        "$(cli INFO persistence | tr -d '\r' | grep aof_last_write_status)" \
+        "aof_last_write_status:err"
+    mount -o remount,size=4m "$SMALL"
+    for ((i = 0; i < 50; i++)); do
+        [[ "$(cli SET b 2)" == OK ]] && break
+        sleep 0.1
+    done
+    check_eq "writes accepted once there is room" "$(cli SET b 2)" "OK"
+    stop_server
+    umount "$SMALL"
+else
+    echo "(not root or no tmpfs: the full-disk check is skipped)"
+fi
 summary
