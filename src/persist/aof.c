@@ -400,7 +400,7 @@ static void set_error(int err, const char *what) {
 static void clear_error(void) {
     if (atomic_exchange(&aof.write_errno, 0) != 0)
         mr_log(MR_LOG_WARNING,
-               "AOF write error looks solved, Redis can write again.");
+               "AOF write error looks solved, writes are accepted again.");
 }
 
 static void publish_durable(uint64_t pos) {
@@ -460,7 +460,8 @@ static void write_out(writer_t *w, int64_t now) {
     if (n == (ssize_t)todo) {
         w->written += todo;
         atomic_store(&aof.cur_size, size + (long long)todo);
-        clear_error();
+        /* under always only a good fsync ends the error (sync_out) */
+        if (MR_CFG(appendfsync) != POLICY_ALWAYS) clear_error();
         return;
     }
     int err = n < 0 ? errno : ENOSPC;
@@ -530,6 +531,7 @@ static void sync_out(writer_t *w, int policy, int64_t now, bool force) {
     w->unsynced = false;
     w->out.len = w->written = 0;
     if (w->out.cap > 2 * WRITE_CHUNK) mr_buf_free(&w->out);
+    clear_error();
     publish_durable(w->covered);
 }
 
