@@ -35,9 +35,11 @@ typedef struct mr_waiter mr_waiter_t;
 
 /* Runs the blocked command against `key`, which exists and holds the
  * waited type: the shard locks of key and of the spec's target key are
- * held. call is synthetic: argv/argc/db are the blocked command's, conn is
- * NULL, reply goes to the blocked client (in its protocol version). Writes
- * exactly one reply. */
+ * held. call is synthetic: argv/argc/db are the blocked command's, conn and
+ * prop are NULL, reply goes to the blocked client (in its protocol
+ * version). Writes exactly one reply, and logs what it changed with
+ * mr_aof_log_locked(), keeping the position it returns in call->aof_end
+ * (the reply then waits for it under appendfsync always). */
 typedef void (*mr_block_serve_fn)(mr_call_t *call, mr_str_t key);
 
 typedef struct mr_block_spec {

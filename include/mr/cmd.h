@@ -27,6 +27,7 @@ enum {
     MR_CMD_SENTINEL = 1u << 11,
     MR_CMD_ALLOW_BUSY = 1u << 12,
     MR_CMD_NO_MULTI = 1u << 13,
+    MR_CMD_NO_ASYNC_LOADING = 1u << 14,
     /* not a Redis flag: the keys in first/last/step are not locked by
      * dispatch (whole-keyspace commands lock shard by shard themselves) */
     MR_CMD_NOLOCK = 1u << 20,
@@ -139,6 +140,12 @@ struct mr_call {
     int64_t now_ms;       /* one clock for the whole command */
     long long dirty;
     const mr_cmd_t *cmd;
+    /* AOF (mr/aof.h): the records the handler asked to log instead of its
+     * argv (NULL: the command is not being logged), and, set by dispatch,
+     * the ring position the reply must wait for under appendfsync always
+     * (0: none) */
+    struct mr_prop *prop;
+    uint64_t aof_end;
 };
 
 /* ---- the table ---- */

@@ -25,8 +25,8 @@ typedef struct mr_config {
     int databases;
     char *dir;
     char *logfile;    /* "" = stderr */
-    char *save;       /* only "" (no snapshots yet) */
-    char *appendonly; /* only "no" (no AOF yet) */
+    char *save;           /* only "" (no snapshots yet) */
+    char *appendfilename; /* the AOF's name inside dir */
 
     /* changeable with CONFIG SET */
     _Atomic long long maxclients;
@@ -45,7 +45,17 @@ typedef struct mr_config {
     _Atomic long long list_max_listpack_size;
     /* accepted and reported only: list nodes are never compressed */
     _Atomic long long list_compress_depth;
+    /* the append-only file (mr/aof.h) */
+    _Atomic long long appendonly;  /* 0/1 */
+    _Atomic long long appendfsync; /* MR_FSYNC_* */
+    _Atomic long long auto_aof_rewrite_percentage;
+    _Atomic long long auto_aof_rewrite_min_size;
+    _Atomic long long aof_load_truncated; /* 0/1 */
+    _Atomic long long aof_load_corrupted; /* 0/1, ours: load a corrupt
+                                           * file's valid prefix */
 } mr_config_t;
+
+enum { MR_FSYNC_EVERYSEC = 0, MR_FSYNC_ALWAYS = 1, MR_FSYNC_NO = 2 };
 
 extern mr_config_t mr_config;
 

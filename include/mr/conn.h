@@ -32,11 +32,18 @@ struct mr_cmd;
 void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd);
 
 /* Blocking commands (mr/block.h): the client stops reading requests until
- * mr_conn_unblock(), which appends `reply` (len bytes, may be 0) and runs
- * the requests that arrived meanwhile. Own worker only. */
+ * mr_conn_unblock(), which appends `reply` (len bytes, may be 0), holds it
+ * until the AOF position aof_end is durable (0: no wait; see
+ * mr_conn_hold_until) and runs the requests that arrived meanwhile. Own
+ * worker only. */
 struct mr_waiter;
 void mr_conn_block(mr_conn_t *c, struct mr_waiter *w);
-void mr_conn_unblock(mr_conn_t *c, const char *reply, size_t len);
+void mr_conn_unblock(mr_conn_t *c, const char *reply, size_t len,
+                     uint64_t aof_end);
+/* appendfsync always: c's replies from now on are sent only once the AOF is
+ * durable up to ring position pos (from mr_aof_log_locked or dispatch).
+ * Replies keep their order; the worker serves other clients meanwhile. */
+void mr_conn_hold_until(mr_conn_t *c, uint64_t pos);
 
 /* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */
 void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out);

@@ -20,6 +20,7 @@ typedef struct mr_stats {
     _Atomic uint64_t unexpected_errors;  /* unused by now; kept 0 */
     _Atomic uint64_t clients;            /* connected clients of this thread */
     _Atomic uint64_t blocked_clients;    /* of those, blocked (BLPOP, ...) */
+    _Atomic uint64_t changes;            /* keys changed (rdb_changes_since_last_save) */
 } mr_stats_t;
 
 /* The calling thread's block. Workers point it at their own; any other

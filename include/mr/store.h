@@ -182,8 +182,13 @@ mr_entry_t *mr_db_copy_locked(int sdb, const mr_entry_t *e, int ddb,
 /* ---- whole keyspace; call with no shard lock held ---- */
 size_t mr_db_size(int db);
 size_t mr_db_expires_count(int db); /* keys with a TTL, for INFO keyspace */
-/* db < 0 flushes every database. */
+/* db < 0 flushes every database. Atomic: every shard is locked (ascending)
+ * while the databases are detached, so no command sees half a flush; the
+ * keys are freed after the unlock. */
 void mr_db_flush(int db);
+/* Same, calling under_locks(ctx) while every shard lock is held (the AOF
+ * logs the flush there). */
+void mr_db_flush_then(int db, void (*under_locks)(void *ctx), void *ctx);
 
 /* Cursor-based iteration with SCAN's guarantee: every key present for the
  * whole iteration is returned at least once, even across table resizes.
@@ -196,6 +201,22 @@ uint64_t mr_db_scan(int db, uint64_t cursor, long count, int64_t now_ms,
 /* Copies a random live key into out (replacing its contents); false if the
  * database is empty. */
 bool mr_db_random_key(int db, int64_t now_ms, mr_buf_t *out);
+
+/* ---- persistence hooks ----
+ * The function called for every key the keyspace deletes because it
+ * expired (lazily under the caller's shard locks, or in the cron under the
+ * shard's lock), with that lock held: the AOF logs it as DEL. NULL: none.
+ * Set before workers start. */
+typedef void (*mr_expire_hook_fn)(int db, const void *key, size_t klen);
+void mr_store_set_expire_hook(mr_expire_hook_fn fn);
+/* While paused nothing expires (lookups see keys whose TTL has passed,
+ * the cron deletes nothing), as Redis while it loads its AOF: the file's
+ * own DELs say when keys went. Single-threaded start-up only. */
+void mr_store_pause_expiry(bool paused);
+bool mr_store_expiry_paused(void);
+/* Calls fn for every live key of db (TTL after now_ms) without locking:
+ * only for a forked child that owns a frozen copy of the keyspace. */
+void mr_store_walk_frozen(int db, int64_t now_ms, mr_scan_fn fn, void *ctx);
 
 /* ---- background work, run by each worker from its timer ----
  * Worker w of nw owns shards w, w+nw, ...: it removes expired keys (sampling

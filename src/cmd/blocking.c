@@ -211,7 +211,7 @@ static void finish(mr_waiter_t *w, const char *reply, size_t len) {
     heap_remove(w);
     if (w->conn) {
         MR_STAT_ADD(blocked_clients, (uint64_t)-1);
-        mr_conn_unblock(w->conn, reply, len);
+        mr_conn_unblock(w->conn, reply, len, 0);
     }
     waiter_free(w);
 }
@@ -360,6 +360,7 @@ void mr_block_key_added_locked(uint32_t shard, int db, const void *key,
 typedef struct deliver_task {
     mr_task_t task;
     mr_waiter_t *w;
+    uint64_t aof_end; /* the reply waits for this AOF position (always) */
     size_t len;
     char bytes[];
 } deliver_task_t;
@@ -371,7 +372,7 @@ static void deliver(mr_task_t *t) {
     heap_remove(w);
     if (w->conn) {
         MR_STAT_ADD(blocked_clients, (uint64_t)-1);
-        mr_conn_unblock(w->conn, d->bytes, d->len);
+        mr_conn_unblock(w->conn, d->bytes, d->len, d->aof_end);
     }
     waiter_free(w);
     mr_free(d);
@@ -426,6 +427,7 @@ static void serve_one(mr_waiter_t *w, const rkey_t *r, int64_t now_ms) {
     d->task.fn = deliver;
     d->task.discard = discard;
     d->w = w;
+    d->aof_end = call.aof_end;
     d->len = out.len;
     if (out.len) memcpy(d->bytes, out.data, out.len);
     mr_buf_free(&out);

@@ -1414,6 +1414,8 @@ static mr_cmd_t table[] = {
         .complexity = "Depends on subcommand."},
     {"info", cmd_info, -1, L|S, 0, 0, 0, "server", "Get information and statistics about the server", "1.0.0", "@slow @dangerous",
         .tips = "nondeterministic_output request_policy:all_shards response_policy:special", .complexity = "O(1)", .history = hist_info, .args = args_info},
+    {"bgrewriteaof", cmd_bgrewriteaof, 1, A|N|MR_CMD_NO_ASYNC_LOADING, 0, 0, 0, "server", "Asynchronously rewrite the append-only file", "1.0.0", "@admin @slow @dangerous",
+        .complexity = "O(1)"},
     {"time", cmd_time, 1, L|S|F, 0, 0, 0, "server", "Return the current server time", "2.6.0", "@fast",
         .tips = "nondeterministic_output", .complexity = "O(1)"},
     {"shutdown", cmd_shutdown, -1, A|N|L|S|NM|B, 0, 0, 0, "server", "Synchronously save the dataset to disk and then shut down the server", "1.0.0", "@admin @slow @dangerous",

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mr/aof.h"
 #include "mr/block.h"
 #include "mr/cmd.h"
 #include "mr/conn.h"
@@ -124,25 +125,39 @@ static const mr_cmd_t *resolve(mr_call_t *call) {
     return cmd;
 }
 
+/* Locks the command's shards, runs it, and logs it to the AOF: the
+ * record's place is reserved before the unlock (file order = execution
+ * order per key), its bytes are copied after. */
+static void run_locked(mr_call_t *call) {
+    uint32_t stack[STACK_SHARDS], *ids;
+    int n = key_shards(call, stack, &ids);
+    mr_aof_pending_t pd;
+    mr_store_lock_many(ids, n);
+    mr_aof_begin_locked(call);
+    call->cmd->fn(call);
+    mr_aof_reserve_locked(call, &pd);
+    /* clients blocked on keys this command filled are served before anyone
+     * else can see the data, as in Redis; their pops are logged after the
+     * command's own record, reserved just above */
+    if (mr_block_has_ready())
+        mr_block_serve_ready_locked(ids, n, call->now_ms);
+    mr_store_unlock_many(ids, n);
+    mr_aof_commit(call, &pd);
+    if (mr_block_has_ready()) mr_block_serve_ready(call->now_ms);
+    if (ids != stack) mr_free(ids);
+}
+
 void mr_dispatch(mr_call_t *call) {
     unsigned errors_before = call->reply->errors;
     call->dirty = 0;
+    call->prop = NULL;
+    call->aof_end = 0;
     const mr_cmd_t *cmd = resolve(call);
     if (cmd) {
         /* As in Redis, rejected commands are errors, not processed commands */
         MR_STAT_INC(commands);
         if (call->conn) mr_conn_set_cmd(call->conn, cmd);
-        uint32_t stack[STACK_SHARDS], *ids;
-        int n = key_shards(call, stack, &ids);
-        mr_store_lock_many(ids, n);
-        cmd->fn(call);
-        /* clients blocked on keys this command filled are served before
-         * anyone else can see the data, as in Redis */
-        if (mr_block_has_ready())
-            mr_block_serve_ready_locked(ids, n, call->now_ms);
-        mr_store_unlock_many(ids, n);
-        if (mr_block_has_ready()) mr_block_serve_ready(call->now_ms);
-        if (ids != stack) mr_free(ids);
+        if (!mr_aof_deny_write(call)) run_locked(call);
     }
     if (call->reply->errors != errors_before) MR_STAT_INC(error_replies);
 }

@@ -84,6 +84,7 @@ void cmd_config_resetstat(mr_call_t *c);
 void cmd_config_help(mr_call_t *c);
 void cmd_info(mr_call_t *c);
 void cmd_time(mr_call_t *c);
+void cmd_bgrewriteaof(mr_call_t *c);
 void cmd_shutdown(mr_call_t *c);
 
 /* src/types/t_list.c */

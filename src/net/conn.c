@@ -102,6 +102,7 @@ static void execute(mr_conn_t *c, int64_t now_ms) {
         .now_ms = now_ms,
     };
     mr_dispatch(&call);
+    if (call.aof_end) mr_conn_hold_until(c, call.aof_end);
     if (atomic_load_explicit(&c->kill_requested, memory_order_relaxed))
         c->close_after_reply = true; /* CLIENT KILL of itself */
 }
@@ -240,6 +241,7 @@ void mr_conn_flush(mr_conn_t *c) {
             if (c->close_after_reply) mr_conn_close(c);
             return;
         }
+        if (mr_conn_output_held(c)) return;
         mr_buf_t t = c->sending; /* swap: `out` keeps taking replies */
         c->sending = c->out;
         c->out = t;
@@ -278,10 +280,12 @@ void mr_conn_block(mr_conn_t *c, struct mr_waiter *w) {
     atomic_store_explicit(&c->blocked, true, memory_order_relaxed);
 }
 
-void mr_conn_unblock(mr_conn_t *c, const char *reply, size_t len) {
+void mr_conn_unblock(mr_conn_t *c, const char *reply, size_t len,
+                     uint64_t aof_end) {
     c->waiter = NULL;
     atomic_store_explicit(&c->blocked, false, memory_order_relaxed);
     if (len) mr_buf_append(&c->out, reply, len);
+    if (aof_end) mr_conn_hold_until(c, aof_end);
     mr_worker_queue_flush(c->w, c);
     process_buffered(c); /* what was pipelined behind the blocking call */
 }

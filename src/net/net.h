@@ -63,6 +63,11 @@ struct mr_conn {
     char addr[64], laddr[64];
 
     struct mr_conn *prev, *next; /* the worker's client list */
+
+    /* appendfsync always (aof_wait.c): output is held until the AOF is
+     * durable up to hold_pos; held_listed: on the worker's held list */
+    uint64_t hold_pos;
+    bool held_listed;
 };
 
 struct mr_worker {
@@ -105,6 +110,14 @@ struct mr_worker {
      * own cache line so posters do not bounce the fields above. */
     alignas(64) _Atomic(mr_task_t *) inbox;
     _Atomic bool inbox_wake_pending;
+    /* connections whose replies wait for the AOF's fsync (aof_wait.c):
+     * (slot, gen) pairs, so a connection closed meanwhile is just skipped.
+     * The AOF thread writes durable_fd when `durable_waiting`. */
+    int durable_fd;
+    uint64_t durable_val;
+    _Atomic bool durable_waiting;
+    uint32_t *held_slot, *held_gen;
+    uint32_t nheld, held_cap;
 };
 
 /* ---- worker.c ---- */
@@ -114,6 +127,9 @@ extern _Atomic bool mr_stopping;
 extern _Atomic uint64_t mr_connected; /* clients on every worker */
 
 void mr_worker_start(mr_worker_t *w);
+/* After the worker is joined and no thread can wake it any more (the AOF
+ * thread stopped): closes its eventfds. */
+void mr_worker_free_fds(mr_worker_t *w);
 void mr_worker_wake(mr_worker_t *w);
 struct io_uring_sqe *mr_worker_sqe(mr_worker_t *w);
 /* Queues c's output for the send batched at the end of this loop turn. */
@@ -128,6 +144,17 @@ void mr_mailbox_drain(mr_worker_t *w);
 /* A MSG_RING wake of worker `target` failed (old kernel): from now on it is
  * woken through its eventfd. */
 void mr_mailbox_wake_failed(unsigned target);
+/* ---- aof_wait.c ---- */
+void mr_worker_durable_init(mr_worker_t *w);
+void mr_worker_arm_durable(mr_worker_t *w);
+/* The durable_fd read completed: sends what became durable, re-arms. */
+void mr_worker_handle_durable(mr_worker_t *w);
+void mr_worker_durable_free(mr_worker_t *w);
+/* True when c's output must wait for the AOF (c is then on the held
+ * list and is flushed again once durable). */
+bool mr_conn_output_held(mr_conn_t *c);
+/* Registered with the AOF: wakes every worker holding replies. */
+void mr_workers_durable_advanced(void);
 
 /* ---- conn.c ---- */
 mr_conn_t *mr_conn_new(mr_worker_t *w, int fd, bool is_unix);

@@ -18,6 +18,7 @@ typedef enum {
     UD_BLOCK_TIMER, /* slot = arming sequence number */
     UD_MAIL_SENT,  /* our MSG_RING failed (slot = target worker); success
                     * posts no completion (IOSQE_CQE_SKIP_SUCCESS) */
+    UD_DURABLE,    /* the AOF made more records durable (aof_wait.c) */
 } ud_op_t;
 
 #define UD_GEN_MASK 0xffffffu

@@ -354,6 +354,7 @@ static void handle_cqe(mr_worker_t *w, struct io_uring_cqe *cqe) {
     case UD_MAIL_SENT:
         if (cqe->res < 0) mr_mailbox_wake_failed(ud_slot(cqe->user_data));
         break;
+    case UD_DURABLE: mr_worker_handle_durable(w); break;
     case UD_CANCEL: break;
     }
 }
@@ -368,7 +369,8 @@ static void shutdown_worker(mr_worker_t *w) {
     mr_free(w->slots);
     mr_free(w->slot_gen);
     mr_free(w->free_next);
-    close(w->wake_fd);
+    /* wake_fd and durable_fd stay open: other threads may still write to
+     * them until they are joined (mr_worker_free_fds) */
 }
 
 static void *worker_main(void *arg) {
@@ -379,6 +381,7 @@ static void *worker_main(void *arg) {
     for (int i = 0; i < w->nlisten; i++) arm_accept(w, i);
     arm_timer(w);
     arm_wake(w);
+    mr_worker_arm_durable(w);
 
     while (!atomic_load(&mr_stopping)) {
         int ret = io_uring_submit_and_wait(&w->ring, 1);
@@ -408,6 +411,11 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
+void mr_worker_free_fds(mr_worker_t *w) {
+    close(w->wake_fd);
+    mr_worker_durable_free(w);
+}
+
 void mr_worker_start(mr_worker_t *w) {
     /* blocking: io_uring waits on it by polling; writers never fill a
      * 64-bit counter */
@@ -416,6 +424,7 @@ void mr_worker_start(mr_worker_t *w) {
         mr_log(MR_LOG_WARNING, "eventfd: %s", strerror(errno));
         abort();
     }
+    mr_worker_durable_init(w);
     w->free_head = UINT32_MAX;
     pthread_mutex_init(&w->clients_lock, NULL);
     mr_stats_register(&w->stats);

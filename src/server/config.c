@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "mr/aof.h"
 #include "mr/config.h"
 #include "mr/resp.h"
 #include "mr/util.h"
@@ -24,6 +25,7 @@ typedef enum {
     OPT_STRING, /* char * field, fixed at start-up */
     OPT_BIND,   /* list of addresses, fixed at start-up */
     OPT_ONLY,   /* a string that may only hold `def` (a feature not built) */
+    OPT_BOOL,   /* yes/no, stored as 1/0 in an atomic */
 } opt_type_t;
 
 typedef struct option {
@@ -43,6 +45,8 @@ typedef struct option {
 
 static const char *const loglevels[] = {"debug", "verbose", "notice",
                                         "warning", NULL};
+/* Redis's order (its error message lists them so); mr/config.h MR_FSYNC_* */
+static const char *const fsync_policies[] = {"everysec", "always", "no", NULL};
 
 #define OFF(f) offsetof(mr_config_t, f)
 #define I32MAX 2147483647LL
@@ -72,7 +76,13 @@ static const option_t options[] = {
     {"list-max-listpack-size", OPT_ATOMIC, true, OFF(list_max_listpack_size), "-2", I32MIN, I32MAX, NULL, NULL, "list node size: -1..-5 = 4..64 KiB, positive = elements", "list-max-ziplist-size"},
     {"list-compress-depth", OPT_ATOMIC, true, OFF(list_compress_depth), "0", 0, I32MAX, NULL, NULL, "accepted and reported; list nodes are not compressed"},
     {"save", OPT_ONLY, false, OFF(save), "", 0, 0, NULL, "Invalid save parameters", "snapshots are not built yet: must be empty"},
-    {"appendonly", OPT_ONLY, false, OFF(appendonly), "no", 0, 0, NULL, "argument must be 'yes' or 'no'", "the append-only file is not built yet: must be no"},
+    {"appendonly", OPT_BOOL, true, OFF(appendonly), "no", 0, 0, NULL, NULL, "log every write to the append-only file (yes/no)"},
+    {"appendfsync", OPT_ENUM, true, OFF(appendfsync), "everysec", 0, 0, fsync_policies, NULL, "fsync the AOF: always (before replying), everysec or no"},
+    {"appendfilename", OPT_STRING, false, OFF(appendfilename), "appendonly.aof", 0, 0, NULL, NULL, "name of the append-only file inside dir"},
+    {"auto-aof-rewrite-percentage", OPT_ATOMIC, true, OFF(auto_aof_rewrite_percentage), "100", 0, I32MAX, NULL, NULL, "rewrite the AOF when it grew this much since the last rewrite (0: never)"},
+    {"auto-aof-rewrite-min-size", OPT_MEM, true, OFF(auto_aof_rewrite_min_size), "67108864", 0, LLMAX, NULL, NULL, "smallest AOF the automatic rewrite considers"},
+    {"aof-load-truncated", OPT_BOOL, true, OFF(aof_load_truncated), "yes", 0, 0, NULL, NULL, "start with a truncated AOF's complete records (cut off the rest)"},
+    {"aof-load-corrupted", OPT_BOOL, true, OFF(aof_load_corrupted), "no", 0, 0, NULL, NULL, "start with the valid prefix of an AOF corrupt in the middle (the rest is saved aside)"},
 };
 /* clang-format on */
 
@@ -183,6 +193,14 @@ static const char *set_option(const option_t *o, char **vals, int nvals,
             snprintf(msg + strlen(msg), msglen - strlen(msg), "%s%s",
                      i ? ", " : "", o->names[i]);
         return msg;
+    case OPT_BOOL:
+        if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "no") == 0) {
+            if (apply)
+                atomic_store((_Atomic long long *)field(o),
+                             strcasecmp(v, "yes") == 0);
+            return NULL;
+        }
+        return "argument must be 'yes' or 'no'";
     case OPT_STRING:
         if (apply) {
             char **p = field(o);
@@ -356,6 +374,10 @@ static void format_value(const option_t *o, char *out, size_t outlen) {
         snprintf(out, outlen, "%s",
                  o->names[atomic_load((_Atomic long long *)field(o))]);
         break;
+    case OPT_BOOL:
+        snprintf(out, outlen, "%s",
+                 atomic_load((_Atomic long long *)field(o)) ? "yes" : "no");
+        break;
     case OPT_STRING:
     case OPT_ONLY: {
         const char *s = *(char **)field(o);
@@ -454,6 +476,8 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
         set_option(opts[i], &vals[i], 1, true, msg, sizeof msg);
         if (strcmp(opts[i]->name, "loglevel") == 0)
             mr_log_set_level((int)MR_CFG(loglevel));
+        if (strcmp(opts[i]->name, "appendonly") == 0)
+            mr_aof_config_appendonly(MR_CFG(appendonly) != 0);
     }
     for (int i = 0; i < pairs; i++) mr_free(vals[i]);
     mr_free(vals);

@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "mr/aof.h"
 #include "mr/config.h"
 #include "mr/server.h"
 #include "mr/stats.h"
@@ -241,9 +242,8 @@ int mr_server_run(void) {
     for (unsigned i = 0; i < mr_nworkers; i++) mr_workers[i].id = i;
 
     raise_fd_limit();
-    if (!open_listeners()) return 1;
-
-    /* workers inherit this mask: only the main thread takes signals */
+    /* workers and the AOF thread inherit this mask: only the main thread
+     * takes signals */
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -251,6 +251,15 @@ int mr_server_run(void) {
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* the data first: no client sees the server before the AOF is in */
+    if (!mr_aof_load()) return 1;
+    mr_aof_set_durable_cb(mr_workers_durable_advanced);
+    if (!mr_aof_start()) return 1;
+    if (!open_listeners()) {
+        mr_aof_stop();
+        return 1;
+    }
+
 
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_start(&mr_workers[i]);
     mr_log(MR_LOG_NOTICE, "Server initialized: %u worker threads, pid %d",
@@ -272,6 +281,7 @@ int mr_server_run(void) {
         }
         if (sig == SIGHUP) mr_log_open(mr_config.logfile);
         sample_metrics();
+        mr_aof_cron();
     }
 
     mr_log(MR_LOG_WARNING, "User requested shutdown...");
@@ -280,6 +290,8 @@ int mr_server_run(void) {
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_wake(&mr_workers[i]);
     for (unsigned i = 0; i < mr_nworkers; i++)
         pthread_join(mr_workers[i].thread, NULL);
+    mr_aof_stop();
+    for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_free_fds(&mr_workers[i]);
     mr_task_discard_all();
     close_listeners();
     mr_log(MR_LOG_WARNING, "%s is now ready to exit, bye bye...", MR_NAME);

@@ -84,9 +84,22 @@ void mr_store_hash_hint(const void *key, size_t klen, uint64_t hash) {
 }
 
 void mr_store_hash_hint_clear(void) { hint.key = NULL; }
+static bool expiry_paused;
+static mr_expire_hook_fn expire_hook;
+
+void mr_store_pause_expiry(bool paused) { expiry_paused = paused; }
+bool mr_store_expiry_paused(void) { return expiry_paused; }
+void mr_store_set_expire_hook(mr_expire_hook_fn fn) { expire_hook = fn; }
 
 static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
-    return mr_entry_has_expire(e) && mr_entry_expire(e) <= now_ms;
+    return mr_entry_has_expire(e) && mr_entry_expire(e) <= now_ms &&
+           !expiry_paused;
+}
+
+/* Every delete of an expired key goes through here (counted, logged). */
+static void note_expired(int db, const mr_entry_t *e) {
+    MR_STAT_INC(expired_keys);
+    if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
 }
 
 /* Builds an entry; meta carries type and clock bits (the expiry flag is set
@@ -309,8 +322,8 @@ static mr_entry_t *lookup(int db, const void *key, size_t klen,
     mr_entry_t **l = mr_dict_find_link(&s->dict, h, key, klen);
     if (!l) return NULL;
     if (entry_expired(*l, now_ms)) {
+        note_expired(db, *l);
         slot_remove(s, l);
-        MR_STAT_INC(expired_keys);
         return NULL;
     }
     return *l;
@@ -473,8 +486,8 @@ bool mr_db_delete_locked(int db, const void *key, size_t klen, int64_t now_ms) {
     mr_entry_t **l = mr_dict_find_link(&s->dict, h, key, klen);
     if (!l) return false;
     bool expired = entry_expired(*l, now_ms);
+    if (expired) note_expired(db, *l);
     slot_remove(s, l);
-    if (expired) MR_STAT_INC(expired_keys);
     return !expired;
 }
 
@@ -553,25 +566,28 @@ size_t mr_db_expires_count(int db) {
     return n;
 }
 
-/* The slots are detached under the lock and freed after it, so a big flush
- * does not hold a shard for as long as freeing its keys takes. */
-void mr_db_flush(int db) {
+/* The slots are detached with every shard locked and freed after the
+ * unlock, so a big flush holds the locks only for the pointer swaps. */
+void mr_db_flush_then(int db, void (*under_locks)(void *ctx), void *ctx) {
     size_t ns = mr_store_nshards();
     int lo = db < 0 ? 0 : db, hi = db < 0 ? ndbs : db + 1;
-    db_slot_t *stack[16], **gone = stack;
-    if (hi - lo > 16) gone = mr_xmalloc(sizeof *gone * (size_t)(hi - lo));
+    size_t per = (size_t)(hi - lo);
+    db_slot_t **gone = mr_xcalloc(ns * per, sizeof *gone);
+    for (uint32_t i = 0; i < ns; i++) pthread_mutex_lock(&shards[i].mu);
     for (uint32_t i = 0; i < ns; i++) {
-        pthread_mutex_lock(&shards[i].mu);
         for (int d = lo; d < hi; d++) {
-            gone[d - lo] = shards[i].dbs[d];
+            gone[i * per + (size_t)(d - lo)] = shards[i].dbs[d];
             shards[i].dbs[d] = NULL;
         }
-        pthread_mutex_unlock(&shards[i].mu);
-        for (int d = lo; d < hi; d++)
-            if (gone[d - lo]) slot_destroy(gone[d - lo]);
     }
-    if (gone != stack) mr_free(gone);
+    if (under_locks) under_locks(ctx);
+    for (uint32_t i = ns; i-- > 0;) pthread_mutex_unlock(&shards[i].mu);
+    for (size_t k = 0; k < ns * per; k++)
+        if (gone[k]) slot_destroy(gone[k]);
+    mr_free(gone);
 }
+
+void mr_db_flush(int db) { mr_db_flush_then(db, NULL, NULL); }
 
 typedef struct scan_ctx {
     mr_scan_fn fn;
@@ -635,7 +651,8 @@ static uint64_t rnd64(void) {
 
 /* With the shard locked: copies a random live key of the slot into out,
  * deleting the expired ones it draws. */
-static bool random_in_slot(db_slot_t *s, int64_t now_ms, mr_buf_t *out) {
+static bool random_in_slot(db_slot_t *s, int db, int64_t now_ms,
+                           mr_buf_t *out) {
     while (s && mr_dict_count(&s->dict) > 0) {
         mr_entry_t *e = mr_dict_random(&s->dict, rnd64);
         if (!entry_expired(e, now_ms)) {
@@ -643,8 +660,8 @@ static bool random_in_slot(db_slot_t *s, int64_t now_ms, mr_buf_t *out) {
             mr_buf_append(out, mr_entry_key(e), e->klen);
             return true;
         }
+        note_expired(db, e);
         slot_remove(s, slot_link_of(s, entry_hash(e), e));
-        MR_STAT_INC(expired_keys);
     }
     return false;
 }
@@ -654,7 +671,7 @@ bool mr_db_random_key(int db, int64_t now_ms, mr_buf_t *out) {
     for (int i = 0; i < RANDOM_SHARD_PROBES; i++) {
         uint32_t shard = (uint32_t)rnd64() & shard_mask;
         pthread_mutex_lock(&shards[shard].mu);
-        bool ok = random_in_slot(slot_get(shard, db), now_ms, out);
+        bool ok = random_in_slot(slot_get(shard, db), db, now_ms, out);
         pthread_mutex_unlock(&shards[shard].mu);
         if (ok) return true;
     }
@@ -663,11 +680,40 @@ bool mr_db_random_key(int db, int64_t now_ms, mr_buf_t *out) {
     for (size_t i = 0; i < ns; i++) {
         uint32_t shard = (uint32_t)(start + i) & shard_mask;
         pthread_mutex_lock(&shards[shard].mu);
-        bool ok = random_in_slot(slot_get(shard, db), now_ms, out);
+        bool ok = random_in_slot(slot_get(shard, db), db, now_ms, out);
         pthread_mutex_unlock(&shards[shard].mu);
         if (ok) return true;
     }
     return false;
+}
+
+/* ---- a forked child's walk ---- */
+
+typedef struct walk_ctx {
+    mr_scan_fn fn;
+    void *ctx;
+    int64_t now_ms;
+} walk_ctx_t;
+
+static void walk_visit(void *p, mr_entry_t *e) {
+    walk_ctx_t *w = p;
+    if (mr_entry_has_expire(e) && mr_entry_expire(e) <= w->now_ms) return;
+    w->fn(w->ctx, e);
+}
+
+/* Nothing changes the tables during the walk, so the cursor scan of each
+ * dict sees every entry exactly once (both tables while it is rehashing,
+ * where an entry is in one or the other). */
+void mr_store_walk_frozen(int db, int64_t now_ms, mr_scan_fn fn, void *ctx) {
+    walk_ctx_t w = {fn, ctx, now_ms};
+    size_t ns = mr_store_nshards();
+    for (uint32_t i = 0; i < ns; i++) {
+        db_slot_t *s = slot_get(i, db);
+        if (!s || mr_dict_count(&s->dict) == 0) continue;
+        uint64_t cur = 0;
+        do cur = mr_dict_scan(&s->dict, cur, walk_visit, &w, NULL);
+        while (cur);
+    }
 }
 
 /* ---- background work ---- */
@@ -692,8 +738,10 @@ static void expire_visit(void *p, mr_entry_t *e) {
  * or EXPIRE_SAMPLE_BUCKETS buckets, then deletes the expired ones it saw.
  * Returns whether more than a quarter of the sample had expired (the slot
  * deserves another visit soon, as in Redis's cycle). */
-static bool expire_step(db_slot_t *s, int64_t now_ms, size_t *expired) {
+static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
+                        size_t *expired) {
     expire_ctx_t x = {.now_ms = now_ms};
+    if (expiry_paused) return false;
     size_t buckets = 0;
     uint64_t cur = s->expire_cursor;
     do {
@@ -704,8 +752,11 @@ static bool expire_step(db_slot_t *s, int64_t now_ms, size_t *expired) {
              buckets < EXPIRE_SAMPLE_BUCKETS && x.n < EXPIRE_BATCH);
     s->expire_cursor = cur;
     /* the entries stay valid: nothing was freed while collecting them */
-    for (unsigned i = 0; i < x.n; i++)
+    for (unsigned i = 0; i < x.n; i++) {
+        if (expire_hook)
+            expire_hook(db, mr_entry_key(x.dead[i]), x.dead[i]->klen);
         slot_remove(s, slot_link_of(s, entry_hash(x.dead[i]), x.dead[i]));
+    }
     *expired += x.n;
     return x.n * 4 > x.sampled;
 }
@@ -723,7 +774,8 @@ static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
         } else if (mr_dict_maybe_shrink(&s->dict)) {
             more = true;
         }
-        if (s->expires > 0 && expire_step(s, now_ms, expired)) more = true;
+        if (s->expires > 0 && expire_step(s, db, now_ms, expired))
+            more = true;
     }
     pthread_mutex_unlock(&shards[shard].mu);
     return more;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "mr/aof.h"
 #include "mr/cmd.h"
 #include "mr/config.h"
 #include "mr/object.h"
@@ -309,6 +310,11 @@ void cmd_hincrby(mr_call_t *call) {
     if (!e) e = write_hash(call, true, &wrong);
     hash_set(e, call->argv[2], (mr_str_t){buf, (size_t)n});
     call->dirty++;
+    mr_prop_cmd(call, 4); /* the result, as Redis logs it */
+    mr_prop_arg_cstr(call, "HSET");
+    mr_prop_arg_str(call, call->argv[1]);
+    mr_prop_arg_str(call, call->argv[2]);
+    mr_prop_arg(call, buf, (size_t)n);
     mr_reply_int(call->reply, v);
 }
 
@@ -339,6 +345,11 @@ void cmd_hincrbyfloat(mr_call_t *call) {
     if (!e) e = write_hash(call, true, &wrong);
     hash_set(e, call->argv[2], (mr_str_t){buf, (size_t)n});
     call->dirty++;
+    mr_prop_cmd(call, 4); /* the result, as Redis logs it */
+    mr_prop_arg_cstr(call, "HSET");
+    mr_prop_arg_str(call, call->argv[1]);
+    mr_prop_arg_str(call, call->argv[2]);
+    mr_prop_arg(call, buf, (size_t)n);
     mr_reply_bulk(call->reply, buf, (size_t)n);
 }
 

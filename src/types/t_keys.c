@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "mr/aof.h"
 #include "mr/cmd.h"
 #include "mr/object.h"
 #include "mr/reply.h"
@@ -309,6 +310,14 @@ static bool flush_args_ok(mr_call_t *call) {
     return false;
 }
 
+/* Logged from inside the flush, every shard lock held, so the record sits
+ * exactly between the writes before the flush and those after. */
+static void log_flush(void *ctx) {
+    mr_call_t *call = ctx;
+    uint64_t end = mr_aof_log_locked(call->db, call->argc, call->argv);
+    if (end > call->aof_end) call->aof_end = end;
+}
+
 /* A flush is always a write worth logging, even of an apparently empty
  * database (like Redis forcing its propagation): another worker may add a
  * key between the count and the flush. */
@@ -321,7 +330,8 @@ static void flush_generic(mr_call_t *call, int db) {
         for (int i = 0; i < mr_store_ndbs(); i++)
             before += (long long)mr_db_size(i);
     }
-    mr_db_flush(db);
+    mr_db_flush_then(db, log_flush, call);
+    mr_prop_none(call); /* logged above */
     call->dirty = before > 0 ? before : 1;
     mr_reply_ok(call->reply);
 }
@@ -405,10 +415,21 @@ static void expire_generic(mr_call_t *call, long long base_ms, bool seconds) {
         mr_reply_int(call->reply, 0);
         return;
     }
-    if (when <= call->now_ms)
+    /* logged as what it did: DEL, or PEXPIREAT with the absolute time (no
+     * NX/XX/GT/LT: the condition was decided here). While the AOF loads
+     * nothing counts as already expired, as in Redis. */
+    if (when <= call->now_ms && !mr_store_expiry_paused()) {
         mr_db_delete_locked(call->db, key.ptr, key.len, call->now_ms);
-    else
+        mr_prop_cmd(call, 2);
+        mr_prop_arg_cstr(call, "DEL");
+        mr_prop_arg_str(call, key);
+    } else {
         mr_db_set_expire_locked(call->db, e, when);
+        mr_prop_cmd(call, 3);
+        mr_prop_arg_cstr(call, "PEXPIREAT");
+        mr_prop_arg_str(call, key);
+        mr_prop_arg_ll(call, when);
+    }
     call->dirty = 1;
     mr_reply_int(call->reply, 1);
 }

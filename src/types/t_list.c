@@ -11,10 +11,12 @@
  * numkeys). A list that becomes empty is deleted. Nothing is allocated by
  * a count the client sent: replies are sized by the elements that exist. */
 #include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "mr/aof.h"
 #include "mr/block.h"
 #include "mr/cmd.h"
 #include "mr/config.h"
@@ -304,10 +306,10 @@ static bool mpop_args(mr_call_t *call, int nk_idx, long long *nk, int *where,
     return true;
 }
 
-/* Pops up to count elements of list entry e at argv[i] with LMPOP's reply:
- * [key, [elements...]]. */
-static void mpop_reply(mr_call_t *call, mr_str_t key, mr_entry_t *e,
-                       int where, long long count) {
+/* Pops up to count elements of list entry e at key with LMPOP's reply:
+ * [key, [elements...]]. Returns how many. */
+static size_t mpop_reply(mr_call_t *call, mr_str_t key, mr_entry_t *e,
+                         int where, long long count) {
     size_t len = mr_ql_count(ql_of(e));
     size_t n = (unsigned long long)count < len ? (size_t)count : len;
     mr_reply_array(call->reply, 2);
@@ -315,6 +317,7 @@ static void mpop_reply(mr_call_t *call, mr_str_t key, mr_entry_t *e,
     mr_reply_array(call->reply, (long)n);
     pop_n(call->db, key, call->now_ms, e, where, n, reply_elem, call->reply);
     call->dirty += (long long)n;
+    return n;
 }
 
 void cmd_lmpop(mr_call_t *call) {
@@ -617,15 +620,38 @@ static int blocked_where(const mr_call_t *call) {
     return call->cmd->fn == cmd_blpop ? MR_LIST_HEAD : MR_LIST_TAIL;
 }
 
-/* BLPOP/BRPOP served on `key`: [key, element]. */
+/* The AOF gets the non-blocking command that did the same (as Redis
+ * propagates a BLPOP as the LPOP that happened): through the handler's
+ * record, or, for a blocked client served by another client's push (a
+ * call dispatch did not set up: no prop), directly. */
+static void log_as(mr_call_t *call, int argc, const mr_str_t *argv) {
+    if (call->prop) {
+        mr_prop_cmd(call, argc);
+        for (int i = 0; i < argc; i++) mr_prop_arg_str(call, argv[i]);
+        return;
+    }
+    uint64_t end = mr_aof_log_locked(call->db, argc, argv);
+    if (end) call->aof_end = end;
+}
+
+static mr_str_t end_name(int where) {
+    return where == MR_LIST_HEAD ? (mr_str_t){"LEFT", 4}
+                                 : (mr_str_t){"RIGHT", 5};
+}
+
+/* BLPOP/BRPOP served on `key`: [key, element], logged as LPOP/RPOP. */
 static void serve_bpop(mr_call_t *call, mr_str_t key) {
     mr_entry_t *e = mr_db_lookup_write_locked(call->db, key.ptr, key.len,
                                               call->now_ms);
+    int where = blocked_where(call);
     mr_reply_array(call->reply, 2);
     mr_reply_bulk(call->reply, key.ptr, key.len);
-    pop_n(call->db, key, call->now_ms, e, blocked_where(call), 1, reply_elem,
-          call->reply);
+    pop_n(call->db, key, call->now_ms, e, where, 1, reply_elem, call->reply);
     call->dirty++;
+    mr_str_t rec[2] = {where == MR_LIST_HEAD ? (mr_str_t){"LPOP", 4}
+                                             : (mr_str_t){"RPOP", 4},
+                       key};
+    log_as(call, 2, rec);
 }
 
 /* BLPOP/BRPOP key [key ...] timeout */
@@ -671,13 +697,23 @@ static bool bmove_ends(mr_call_t *call, int *from, int *to) {
     return false;
 }
 
+/* The move of a BLMOVE/BRPOPLPUSH from src, logged as LMOVE. */
+static void bmove_at(mr_call_t *call, mr_str_t src, int from, int to) {
+    long long before = call->dirty;
+    move_generic_at(call, src, call->argv[2], from, to);
+    if (call->dirty == before) return; /* WRONGTYPE: nothing moved */
+    mr_str_t rec[5] = {{"LMOVE", 5}, src, call->argv[2], end_name(from),
+                       end_name(to)};
+    log_as(call, 5, rec);
+}
+
 /* BLMOVE/BRPOPLPUSH served on its source `key` (argv[1]): the element, or
  * WRONGTYPE when the destination holds another type (nothing moves; the
  * client is unblocked with the error, as in Redis). */
 static void serve_bmove(mr_call_t *call, mr_str_t key) {
     int from, to;
     bmove_ends(call, &from, &to);
-    move_generic_at(call, key, call->argv[2], from, to);
+    bmove_at(call, key, from, to);
 }
 
 /* BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
@@ -691,7 +727,7 @@ static void bmove_generic(mr_call_t *call) {
     mr_entry_t *e = write_list(call, 1, &wrong);
     if (wrong) return;
     if (e) {
-        move_generic_at(call, call->argv[1], call->argv[2], from, to);
+        bmove_at(call, call->argv[1], from, to);
         return;
     }
     if (!mr_block_allowed(call)) {
@@ -708,6 +744,18 @@ static void bmove_generic(mr_call_t *call) {
 void cmd_blmove(mr_call_t *call) { bmove_generic(call); }
 void cmd_brpoplpush(mr_call_t *call) { bmove_generic(call); }
 
+/* BLMPOP's pop, logged as LPOP/RPOP key count, as Redis propagates it. */
+static void blmpop_pop(mr_call_t *call, mr_str_t key, mr_entry_t *e,
+                       int where, long long count) {
+    size_t n = mpop_reply(call, key, e, where, count);
+    char num[24];
+    int nl = snprintf(num, sizeof num, "%zu", n);
+    mr_str_t rec[3] = {where == MR_LIST_HEAD ? (mr_str_t){"LPOP", 4}
+                                             : (mr_str_t){"RPOP", 4},
+                       key, {num, (size_t)nl}};
+    log_as(call, 3, rec);
+}
+
 /* BLMPOP served on `key`: [key, [elements...]]. */
 static void serve_blmpop(mr_call_t *call, mr_str_t key) {
     long long nk, count;
@@ -715,7 +763,7 @@ static void serve_blmpop(mr_call_t *call, mr_str_t key) {
     mpop_args(call, 2, &nk, &where, &count); /* checked when it blocked */
     mr_entry_t *e = mr_db_lookup_write_locked(call->db, key.ptr, key.len,
                                               call->now_ms);
-    mpop_reply(call, key, e, where, count);
+    blmpop_pop(call, key, e, where, count);
 }
 
 /* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: numkeys,
@@ -731,7 +779,7 @@ void cmd_blmpop(mr_call_t *call) {
         mr_entry_t *e = write_list(call, i, &wrong);
         if (wrong) return;
         if (!e) continue;
-        mpop_reply(call, call->argv[i], e, where, count);
+        blmpop_pop(call, call->argv[i], e, where, count);
         return;
     }
     if (!mr_block_allowed(call)) {

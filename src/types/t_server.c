@@ -13,6 +13,7 @@
 
 #include "cmd/handlers.h"
 #include "mr/cmd.h"
+#include "mr/aof.h"
 #include "mr/config.h"
 #include "mr/conn.h"
 #include "mr/reply.h"
@@ -39,6 +40,7 @@ static const struct {
     {MR_CMD_BLOCKING, "blocking"}, {MR_CMD_LOADING, "loading"},
     {MR_CMD_STALE, "stale"},       {MR_CMD_FAST, "fast"},
     {MR_CMD_NO_AUTH, "no_auth"},   {MR_CMD_SENTINEL, "sentinel"},
+    {MR_CMD_NO_ASYNC_LOADING, "no_async_loading"},
     {MR_CMD_NO_MULTI, "no_multi"}, {MR_CMD_ALLOW_BUSY, "allow_busy"},
 };
 #define NFLAGS (sizeof flag_names / sizeof flag_names[0])
@@ -692,18 +694,7 @@ static void info_memory(mr_buf_t *b) {
                   (long long)rss - (long long)used, alloc_name);
 }
 
-static void info_persistence(mr_buf_t *b) {
-    bool aof = mr_config.appendonly && strcmp(mr_config.appendonly, "yes") == 0;
-    mr_buf_printf(b,
-                  "# Persistence\r\n"
-                  "loading:0\r\n"
-                  "async_loading:0\r\n"
-                  "rdb_bgsave_in_progress:0\r\n"
-                  "aof_enabled:%d\r\n"
-                  "aof_rewrite_in_progress:0\r\n"
-                  "aof_rewrite_scheduled:0\r\n",
-                  aof ? 1 : 0);
-}
+static void info_persistence(mr_buf_t *b) { mr_aof_info(b); }
 
 #define STAT(s, f) ((unsigned long long)atomic_load_explicit(&(s).f, memory_order_relaxed))
 
@@ -835,6 +826,15 @@ void cmd_time(mr_call_t *c) {
     mr_reply_array(c->reply, 2);
     mr_reply_bulk_ll(c->reply, us / 1000000);
     mr_reply_bulk_ll(c->reply, us % 1000000);
+}
+
+/* BGREWRITEAOF: forks the rewrite now (see src/persist/aof.c); works with
+ * appendonly no too, as in Redis, writing a snapshot file. */
+void cmd_bgrewriteaof(mr_call_t *c) {
+    char err[160];
+    const char *ok = mr_aof_bgrewrite(err, sizeof err);
+    if (ok) mr_reply_simple(c->reply, ok);
+    else mr_reply_err(c->reply, err);
 }
 
 void cmd_shutdown(mr_call_t *c) {

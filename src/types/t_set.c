@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "mr/aof.h"
 #include "mr/cmd.h"
 #include "mr/object.h"
 #include "mr/reply.h"
@@ -163,23 +164,34 @@ void cmd_scard(mr_call_t *call) {
 
 /* ---- SPOP / SRANDMEMBER ---- */
 
-/* Pops one random member, replying it. */
-static void pop_one(mr_reply_t *r, mr_ft_t *ft) {
+/* Pops one random member, replying it and adding it to the SREM the AOF
+ * gets (randomness is logged as what it did). */
+static void pop_one(mr_call_t *call, mr_ft_t *ft) {
     mr_ft_entry_t *e = mr_ft_random(ft, set_rnd);
-    reply_key(r, e);
+    reply_key(call->reply, e);
     mr_str_t k = mr_ft_key(e);
+    mr_prop_arg_str(call, k);
     mr_ft_delete(ft, k.ptr, k.len);
+}
+
+/* Starts the SREM key ... of n popped members. */
+static void prop_srem(mr_call_t *call, size_t n) {
+    mr_prop_cmd(call, 2 + (int)n);
+    mr_prop_arg_cstr(call, "SREM");
+    mr_prop_arg_str(call, call->argv[1]);
 }
 
 /* SPOP key count, 0 < count < size. When few members stay, the survivors
  * move into a new table and the old one (the popped members) is replied
  * whole; otherwise members are popped one at a time. Either way the work
  * and memory are bounded by the set's size. */
-static mr_ft_t *pop_many(mr_reply_t *r, mr_ft_t *ft, size_t count) {
+static mr_ft_t *pop_many(mr_call_t *call, mr_ft_t *ft, size_t count) {
+    mr_reply_t *r = call->reply;
     size_t size = mr_ft_count(ft), remaining = size - count;
     mr_reply_set(r, (long)count);
+    prop_srem(call, count);
     if (remaining * 5 > count) {
-        for (size_t i = 0; i < count; i++) pop_one(r, ft);
+        for (size_t i = 0; i < count; i++) pop_one(call, ft);
         return ft;
     }
     mr_ft_t *keep = mr_ft_create(MR_FT_SET);
@@ -191,7 +203,10 @@ static mr_ft_t *pop_many(mr_reply_t *r, mr_ft_t *ft, size_t count) {
     }
     mr_ft_iter_t it;
     mr_ft_iter_start(ft, &it);
-    for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) reply_key(r, e);
+    for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) {
+        reply_key(r, e);
+        mr_prop_arg_str(call, mr_ft_key(e));
+    }
     mr_ft_iter_end(&it);
     mr_ft_free(ft);
     return keep;
@@ -217,7 +232,8 @@ void cmd_spop(mr_call_t *call) {
             mr_reply_null(call->reply);
             return;
         }
-        pop_one(call->reply, ft);
+        prop_srem(call, 1);
+        pop_one(call, ft);
         call->dirty++;
         drop_if_empty(call, 1, ft);
         return;
@@ -230,11 +246,14 @@ void cmd_spop(mr_call_t *call) {
     if ((unsigned long long)count >= size) {
         reply_members(call->reply, ft);
         call->dirty += (long long)size;
+        mr_prop_cmd(call, 2); /* every member popped: the key is gone */
+        mr_prop_arg_cstr(call, "DEL");
+        mr_prop_arg_str(call, call->argv[1]);
         mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
                             call->now_ms);
         return;
     }
-    mr_ft_t *now = pop_many(call->reply, ft, (size_t)count);
+    mr_ft_t *now = pop_many(call, ft, (size_t)count);
     if (now != ft) mr_entry_set_obj(e, MR_ENC_HASHTABLE, now);
     call->dirty += count;
 }

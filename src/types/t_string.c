@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "mr/aof.h"
 #include "mr/cmd.h"
 #include "mr/config.h"
 #include "mr/reply.h"
@@ -191,6 +192,14 @@ static void set_generic(mr_call_t *call, unsigned flags, int vidx, int eidx,
      * the first access after it deletes the key. */
     mr_db_set_str_locked(call->db, key.ptr, key.len, val.ptr, val.len, when);
     call->dirty++;
+    if (eidx) { /* relative or not, the AOF gets the absolute time */
+        mr_prop_cmd(call, 5);
+        mr_prop_arg_cstr(call, "SET");
+        mr_prop_arg_str(call, key);
+        mr_prop_arg_str(call, val);
+        mr_prop_arg_cstr(call, "PXAT");
+        mr_prop_arg_ll(call, when);
+    }
     if (!(flags & OPT_GET)) {
         if (int_reply) mr_reply_int(call->reply, 1);
         else mr_reply_ok(call->reply);
@@ -251,13 +260,23 @@ void cmd_getex(mr_call_t *call) {
     if (eidx && !expire_arg(call, eidx, flags, "getex", &when)) return;
 
     reply_value(call, e); /* before the entry moves or dies */
-    if ((flags & (OPT_EXAT | OPT_PXAT)) && when <= call->now_ms) {
+    /* logged as what it did: DEL, PEXPIREAT (absolute) or PERSIST; while
+     * the AOF loads nothing counts as already expired, as in Redis */
+    if ((flags & (OPT_EXAT | OPT_PXAT)) && when <= call->now_ms &&
+        !mr_store_expiry_paused()) {
         mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
                             call->now_ms);
         call->dirty++;
+        mr_prop_cmd(call, 2);
+        mr_prop_arg_cstr(call, "DEL");
+        mr_prop_arg_str(call, call->argv[1]);
     } else if (eidx) {
         mr_db_set_expire_locked(call->db, e, when);
         call->dirty++;
+        mr_prop_cmd(call, 3);
+        mr_prop_arg_cstr(call, "PEXPIREAT");
+        mr_prop_arg_str(call, call->argv[1]);
+        mr_prop_arg_ll(call, when);
     } else if ((flags & OPT_PERSIST) && mr_entry_has_expire(e)) {
         mr_db_set_expire_locked(call->db, e, MR_NO_EXPIRE);
         call->dirty++;
@@ -472,5 +491,12 @@ void cmd_incrbyfloat(mr_call_t *call) {
     }
     store_number(call, e, buf, (size_t)n);
     call->dirty++;
+    /* the result, not the increment: float arithmetic may differ where the
+     * file is replayed (Redis logs the same SET ... KEEPTTL) */
+    mr_prop_cmd(call, 4);
+    mr_prop_arg_cstr(call, "SET");
+    mr_prop_arg_str(call, call->argv[1]);
+    mr_prop_arg(call, buf, (size_t)n);
+    mr_prop_arg_cstr(call, "KEEPTTL");
     mr_reply_bulk(call->reply, buf, (size_t)n);
 }

@@ -96,7 +96,12 @@ Test(config, defaults) {
     cr_assert_str_eq(mr_config.bind[0], "127.0.0.1");
     cr_assert_str_eq(mr_config.bind[1], "-::1");
     cr_assert_str_eq(mr_config.save, "");
-    cr_assert_str_eq(mr_config.appendonly, "no");
+    cr_assert_eq(MR_CFG(appendonly), 0);
+    cr_assert_eq(MR_CFG(appendfsync), MR_FSYNC_EVERYSEC);
+    cr_assert_eq(MR_CFG(auto_aof_rewrite_min_size), 64LL << 20);
+    cr_assert_eq(MR_CFG(aof_load_truncated), 1);
+    cr_assert_str_eq(value_of("appendfilename"), "appendonly.aof");
+    cr_assert_str_eq(value_of("appendfsync"), "everysec");
     cr_assert_str_eq(value_of("port"), "6379");
     cr_assert_str_eq(value_of("maxclients"), "10000");
     cr_assert_str_eq(value_of("loglevel"), "notice");
@@ -275,8 +280,18 @@ Test(config, set_error_texts) {
     cr_assert_str_eq(err, "ERR CONFIG SET failed (possibly related to argument "
                           "'databases') - can't set immutable config");
     cr_assert_eq(mr_config.databases, 16);
-    /* the value CONFIG SET accepts for a feature not built is its default */
+    /* AOF options: the server is not running here, so nothing starts */
+    cr_assert(set(err, sizeof err, "appendfsync", "always", NULL), "%s", err);
+    cr_assert_eq(MR_CFG(appendfsync), MR_FSYNC_ALWAYS);
+    cr_assert_not(set(err, sizeof err, "appendfsync", "sometimes", NULL));
+    cr_assert_str_eq(err, "ERR CONFIG SET failed (possibly related to argument "
+                          "'appendfsync') - argument(s) must be one of the "
+                          "following: everysec, always, no");
+    cr_assert_not(set(err, sizeof err, "aof-load-truncated", "maybe", NULL));
+    cr_assert_str_eq(err, "ERR CONFIG SET failed (possibly related to argument "
+                          "'aof-load-truncated') - argument must be 'yes' or 'no'");
     cr_assert(set(err, sizeof err, "appendonly", "no", NULL), "%s", err);
+    cr_assert_not(set(err, sizeof err, "appendfilename", "x.aof", NULL));
 }
 
 /* list-max-listpack-size has Redis's older name as an alias; the messages
