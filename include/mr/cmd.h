@@ -163,6 +163,10 @@ void mr_dispatch(mr_call_t *call);
 bool mr_arg_ll(mr_call_t *call, int i, long long *out);  /* ERR value is not an integer or out of range */
 bool mr_arg_ld(mr_call_t *call, int i, long double *out); /* ERR value is not a valid float */
 void mr_reply_syntax_err(mr_call_t *call);                /* ERR syntax error */
+/* A SCAN-family cursor as Redis reads it (strtoull: a sign, leading zeros
+ * and "" pass; leading space, junk and overflow do not; the text ends at
+ * its first NUL byte). ERR invalid cursor */
+bool mr_arg_cursor(mr_call_t *call, int i, uint64_t *out);
 void mr_reply_arity_err(mr_call_t *call);                 /* wrong number of arguments for '<fullname>' */
 void mr_reply_unknown_subcmd(mr_call_t *call);            /* unknown subcommand '<x>'. Try <CMD> HELP. */
 /* For replies whose length the client picks (HRANDFIELD, SRANDMEMBER with a

@@ -40,6 +40,10 @@ typedef struct mr_config {
      * field and value at most this many bytes (mr/object.h) */
     _Atomic long long hash_max_listpack_entries;
     _Atomic long long hash_max_listpack_value;
+    /* a sorted set stays a listpack while it has at most this many
+     * members, each at most this many bytes (src/types/zset.h) */
+    _Atomic long long zset_max_listpack_entries;
+    _Atomic long long zset_max_listpack_value;
 } mr_config_t;
 
 extern mr_config_t mr_config;

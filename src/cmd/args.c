@@ -1,6 +1,8 @@
 /* Argument helpers for handlers: parse or reply Redis's error, so a handler
  * reads `if (!mr_arg_ll(call, 2, &n)) return;`. */
 #include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mr/cmd.h"
@@ -18,6 +20,24 @@ bool mr_arg_ld(mr_call_t *call, int i, long double *out) {
     if (mr_str2ld(call->argv[i].ptr, call->argv[i].len, out)) return true;
     mr_reply_err(call->reply, MR_ERR_NOT_FLOAT);
     return false;
+}
+
+bool mr_arg_cursor(mr_call_t *call, int i, uint64_t *out) {
+    mr_str_t arg = call->argv[i];
+    char *buf = mr_xmalloc(arg.len + 1);
+    memcpy(buf, arg.ptr, arg.len);
+    buf[arg.len] = '\0';
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(buf, &end, 10);
+    bool ok = !isspace((unsigned char)buf[0]) && *end == '\0' &&
+              errno != ERANGE;
+    mr_free(buf);
+    if (ok)
+        *out = v;
+    else
+        mr_reply_err(call->reply, MR_ERR_INVALID_CURSOR);
+    return ok;
 }
 
 void mr_reply_syntax_err(mr_call_t *call) {

@@ -65,6 +65,12 @@ static const option_t options[] = {
     {"hz", OPT_ATOMIC, true, OFF(hz), "10", 0, I32MAX, NULL, NULL, "background task frequency (clamped to 1..500)"},
     {"hash-max-listpack-entries", OPT_ATOMIC, true, OFF(hash_max_listpack_entries), "512", 0, LLMAX, NULL, NULL, "largest hash kept in the compact encoding (fields)"},
     {"hash-max-listpack-value", OPT_ATOMIC, true, OFF(hash_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "longest field or value a compact hash holds (bytes)"},
+    /* Redis 7.0 still accepts the ziplist names as aliases, and CONFIG GET
+     * lists both; an alias is a second row on the same field */
+    {"zset-max-listpack-entries", OPT_ATOMIC, true, OFF(zset_max_listpack_entries), "128", 0, LLMAX, NULL, NULL, "largest sorted set kept in the compact encoding (members)"},
+    {"zset-max-ziplist-entries", OPT_ATOMIC, true, OFF(zset_max_listpack_entries), "128", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-entries"},
+    {"zset-max-listpack-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "longest member a compact sorted set holds (bytes)"},
+    {"zset-max-ziplist-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-value"},
     {"save", OPT_ONLY, false, OFF(save), "", 0, 0, NULL, "Invalid save parameters", "snapshots are not built yet: must be empty"},
     {"appendonly", OPT_ONLY, false, OFF(appendonly), "no", 0, 0, NULL, "argument must be 'yes' or 'no'", "the append-only file is not built yet: must be no"},
 };
