@@ -653,7 +653,7 @@ Test(t_zset, zrandmember) {
         reply.resp = 3;
         /* distinct members for counts below the size */
         for (int c = 1; c < 10; c++) {
-            char cs[8];
+            char cs[24];
             snprintf(cs, sizeof cs, "%d", c);
             run("zrandmember", "z", cs, NULL);
             size_t n = bulks();

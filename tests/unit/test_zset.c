@@ -165,7 +165,7 @@ Test(zset, listpack_scores_exact) {
                                INFINITY, -INFINITY, 4.9406564584124654e-324,
                                123456789.0, -7.0, 2.5};
     mr_zset_t *zs = mr_zset_new();
-    char m[8];
+    char m[24];
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         snprintf(m, sizeof m, "m%zu", i);
         add(zs, v[i], m);
@@ -254,7 +254,7 @@ Test(zset, converts_on_entries_and_value_length) {
     mr_zset_limits_t lim = {3, 4};
     mr_zset_t *zs = mr_zset_new();
     for (int i = 0; i < 3; i++) {
-        char m[4];
+        char m[24];
         snprintf(m, sizeof m, "m%d", i);
         mr_zset_add(zs, &lim, i, m, strlen(m), 0, NULL);
     }
@@ -309,7 +309,7 @@ Test(zset, from_table_picks_encoding) {
     for (int n = 1; n <= 6; n++) {
         mr_ft_t *acc = mr_ft_create(MR_FT_ZSET);
         for (int i = 0; i < n; i++) {
-            char m[8];
+            char m[24];
             snprintf(m, sizeof m, "m%d", i);
             mr_ft_set_score(mr_ft_add(acc, m, strlen(m)), n - i);
         }
