@@ -167,6 +167,14 @@ void mr_reply_syntax_err(mr_call_t *call);                /* ERR syntax error */
  * and "" pass; leading space, junk and overflow do not; the text ends at
  * its first NUL byte). ERR invalid cursor */
 bool mr_arg_cursor(mr_call_t *call, int i, uint64_t *out);
+/* HSCAN/SSCAN/ZSCAN options from argv[first] on, as Redis reads them: COUNT
+ * n and MATCH pattern pairs in any order, the last of each winning; COUNT
+ * must be an integer (ERR value is not an integer...) of at least 1 (ERR
+ * syntax error), and any other word is a syntax error. *count keeps its
+ * value when there is no COUNT; *pattern is the MATCH pattern, or {NULL, 0}
+ * when there is none or it is "*", which matches everything. */
+bool mr_arg_scan_opts(mr_call_t *call, int first, long long *count,
+                      mr_str_t *pattern);
 void mr_reply_arity_err(mr_call_t *call);                 /* wrong number of arguments for '<fullname>' */
 void mr_reply_unknown_subcmd(mr_call_t *call);            /* unknown subcommand '<x>'. Try <CMD> HELP. */
 /* For replies whose length the client picks (HRANDFIELD, SRANDMEMBER with a

@@ -40,6 +40,29 @@ bool mr_arg_cursor(mr_call_t *call, int i, uint64_t *out) {
     return ok;
 }
 
+bool mr_arg_scan_opts(mr_call_t *call, int first, long long *count,
+                      mr_str_t *pattern) {
+    *pattern = (mr_str_t){NULL, 0};
+    for (int i = first; i < call->argc; i += 2) {
+        bool has_value = i + 1 < call->argc;
+        if (has_value && mr_str_eq_ci(call->argv[i], "count")) {
+            if (!mr_arg_ll(call, i + 1, count)) return false;
+            if (*count < 1) {
+                mr_reply_syntax_err(call);
+                return false;
+            }
+        } else if (has_value && mr_str_eq_ci(call->argv[i], "match")) {
+            mr_str_t p = call->argv[i + 1];
+            bool all = p.len == 1 && p.ptr[0] == '*';
+            *pattern = all ? (mr_str_t){NULL, 0} : p;
+        } else {
+            mr_reply_syntax_err(call);
+            return false;
+        }
+    }
+    return true;
+}
+
 void mr_reply_syntax_err(mr_call_t *call) {
     mr_reply_err(call->reply, MR_ERR_SYNTAX);
 }

@@ -36,20 +36,6 @@
 
 /* ---- helpers ---- */
 
-/* A per-thread splitmix64 stream for SPOP / SRANDMEMBER, seeded lazily from
- * the clock and the thread's own address. */
-static _Thread_local uint64_t rng_state;
-
-static uint64_t set_rnd(void) {
-    if (rng_state == 0)
-        rng_state = (uint64_t)mr_ustime() ^ (uint64_t)(uintptr_t)&rng_state ^
-                    0x2545F4914F6CDD1DULL;
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 /* Looks argv[i] up. Returns false after replying WRONGTYPE; otherwise *ft
  * is the set's table, or NULL when the key is absent. */
 static bool lookup_set(mr_call_t *call, int i, bool write, mr_entry_t **ent,
@@ -165,7 +151,7 @@ void cmd_scard(mr_call_t *call) {
 
 /* Pops one random member, replying it. */
 static void pop_one(mr_reply_t *r, mr_ft_t *ft) {
-    mr_ft_entry_t *e = mr_ft_random(ft, set_rnd);
+    mr_ft_entry_t *e = mr_ft_random(ft, mr_rand64);
     reply_key(r, e);
     mr_str_t k = mr_ft_key(e);
     mr_ft_delete(ft, k.ptr, k.len);
@@ -184,7 +170,7 @@ static mr_ft_t *pop_many(mr_reply_t *r, mr_ft_t *ft, size_t count) {
     }
     mr_ft_t *keep = mr_ft_create(MR_FT_SET);
     for (size_t i = 0; i < remaining; i++) {
-        mr_ft_entry_t *e = mr_ft_random(ft, set_rnd);
+        mr_ft_entry_t *e = mr_ft_random(ft, mr_rand64);
         mr_str_t k = mr_ft_key(e);
         mr_ft_add(keep, k.ptr, k.len);
         mr_ft_delete(ft, k.ptr, k.len);
@@ -240,38 +226,11 @@ void cmd_spop(mr_call_t *call) {
 }
 
 /* SRANDMEMBER key count, 0 < count < size, distinct members. */
+static void reply_pick(void *ctx, mr_ft_entry_t *e) { reply_key(ctx, e); }
+
 static void rand_distinct(mr_reply_t *r, mr_ft_t *ft, size_t count) {
-    size_t size = mr_ft_count(ft);
     mr_reply_array(r, (long)count);
-    if (count * 3 > size) {
-        /* a large share: a partial shuffle of every entry (size pointers) */
-        mr_ft_entry_t **all = mr_xmalloc(sizeof *all * size);
-        size_t n = 0;
-        mr_ft_iter_t it;
-        mr_ft_iter_start(ft, &it);
-        for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;)
-            all[n++] = e;
-        mr_ft_iter_end(&it);
-        for (size_t i = 0; i < count; i++) {
-            size_t j = i + (size_t)(set_rnd() % (n - i));
-            mr_ft_entry_t *t = all[i];
-            all[i] = all[j];
-            all[j] = t;
-            reply_key(r, all[i]);
-        }
-        mr_free(all);
-        return;
-    }
-    /* a small share: draw until `count` distinct ones (at most size / 3) */
-    mr_ft_t *seen = mr_ft_create(MR_FT_SET);
-    while (mr_ft_count(seen) < count) {
-        mr_ft_entry_t *e = mr_ft_random(ft, set_rnd);
-        mr_str_t k = mr_ft_key(e);
-        bool existed;
-        mr_ft_upsert(seen, k.ptr, k.len, &existed);
-        if (!existed) reply_key(r, e);
-    }
-    mr_ft_free(seen);
+    mr_ft_random_distinct(ft, count, mr_rand64, reply_pick, r);
 }
 
 void cmd_srandmember(mr_call_t *call) {
@@ -297,7 +256,7 @@ void cmd_srandmember(mr_call_t *call) {
         if (!ft)
             mr_reply_null(call->reply);
         else
-            reply_key(call->reply, mr_ft_random(ft, set_rnd));
+            reply_key(call->reply, mr_ft_random(ft, mr_rand64));
         return;
     }
     if (!ft || count == 0) {
@@ -312,7 +271,7 @@ void cmd_srandmember(mr_call_t *call) {
         mr_reply_array(call->reply, (long)n);
         for (long long i = 0; i < n; i++) {
             if (mr_reply_cut_if_huge(call, start)) return;
-            reply_key(call->reply, mr_ft_random(ft, set_rnd));
+            reply_key(call->reply, mr_ft_random(ft, mr_rand64));
         }
         return;
     }
@@ -602,22 +561,6 @@ void cmd_sintercard(mr_call_t *call) {
 
 /* ---- SSCAN key cursor [MATCH pattern] [COUNT count] ---- */
 
-/* Redis reads the cursor with strtoull: leading whitespace and trailing
- * junk are errors; a sign, leading zeros and an empty string are accepted;
- * the text ends at a NUL byte. */
-static bool parse_cursor(mr_str_t arg, uint64_t *out) {
-    char *s = mr_xmalloc(arg.len + 1);
-    memcpy(s, arg.ptr, arg.len);
-    s[arg.len] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    bool ok = !isspace((unsigned char)s[0]) && *end == '\0' && errno != ERANGE;
-    mr_free(s);
-    if (ok) *out = v;
-    return ok;
-}
-
 typedef struct sscan_ctx {
     mr_buf_t keys; /* [uint32 len][bytes]... */
     long long n;
@@ -633,10 +576,7 @@ static void sscan_visit(void *ctx, mr_ft_entry_t *e) {
 
 void cmd_sscan(mr_call_t *call) {
     uint64_t cursor;
-    if (!parse_cursor(call->argv[2], &cursor)) {
-        mr_reply_err(call->reply, MR_ERR_INVALID_CURSOR);
-        return;
-    }
+    if (!mr_arg_cursor(call, 2, &cursor)) return;
     mr_ft_t *ft;
     if (!lookup_set(call, 1, false, NULL, &ft)) return;
     if (!ft) { /* Redis answers before looking at the options */
@@ -646,22 +586,8 @@ void cmd_sscan(mr_call_t *call) {
         return;
     }
     long long count = 10;
-    mr_str_t pat = {"*", 1};
-    for (int i = 3; i < call->argc; i += 2) {
-        bool has_value = i + 1 < call->argc;
-        if (has_value && mr_str_eq_ci(call->argv[i], "count")) {
-            if (!mr_arg_ll(call, i + 1, &count)) return;
-            if (count < 1) {
-                mr_reply_syntax_err(call);
-                return;
-            }
-        } else if (has_value && mr_str_eq_ci(call->argv[i], "match")) {
-            pat = call->argv[i + 1];
-        } else {
-            mr_reply_syntax_err(call);
-            return;
-        }
-    }
+    mr_str_t pat;
+    if (!mr_arg_scan_opts(call, 3, &count, &pat)) return;
     /* as Redis: up to count*10 bucket steps until count members are
      * collected; the pattern filters afterwards */
     long long max_steps = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
@@ -670,7 +596,6 @@ void cmd_sscan(mr_call_t *call) {
         cursor = mr_ft_scan(ft, cursor, sscan_visit, &s);
     } while (cursor && max_steps-- && s.n < count);
 
-    bool use_pat = !(pat.len == 1 && pat.ptr[0] == '*');
     char cbuf[24];
     int clen = snprintf(cbuf, sizeof cbuf, "%" PRIu64, cursor);
     mr_reply_array(call->reply, 2);
@@ -683,7 +608,7 @@ void cmd_sscan(mr_call_t *call) {
         off += sizeof len;
         const char *k = s.keys.data + off;
         off += len;
-        if (use_pat && !mr_glob_match(pat.ptr, pat.len, k, len, false))
+        if (pat.ptr && !mr_glob_match(pat.ptr, pat.len, k, len, false))
             continue;
         mr_reply_bulk(call->reply, k, len);
         n++;

@@ -109,19 +109,6 @@ static void store_result(mr_call_t *call, int i, mr_zset_t *zs) {
     mr_reply_int(call->reply, (long long)mr_zset_len(zs));
 }
 
-/* A per-thread splitmix64 stream for ZRANDMEMBER, seeded lazily from the
- * clock and the thread's own address so workers draw different sequences. */
-static _Thread_local uint64_t rnd_state;
-
-static uint64_t rnd64(void) {
-    if (!rnd_state)
-        rnd_state = mr_monotonic_us() ^ (uint64_t)(uintptr_t)&rnd_state;
-    uint64_t z = (rnd_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* ---- ZADD / ZINCRBY ---- */
 
 static void zadd_generic(mr_call_t *call, unsigned flags) {
@@ -1070,6 +1057,16 @@ static void reply_pick(mr_call_t *call, mr_str_t m, double score,
     if (withscores) mr_reply_double(call->reply, score);
 }
 
+typedef struct randpick_ctx {
+    mr_call_t *call;
+    bool withscores;
+} randpick_ctx_t;
+
+static void randpick(void *ctx, mr_ft_entry_t *e) {
+    randpick_ctx_t *c = ctx;
+    reply_pick(c->call, mr_ft_key(e), mr_ft_score(e), c->withscores);
+}
+
 /* `count` distinct members, 0 < count < size. */
 static void rand_unique(mr_call_t *call, mr_zset_t *zs, size_t count,
                         bool withscores) {
@@ -1081,46 +1078,15 @@ static void rand_unique(mr_call_t *call, mr_zset_t *zs, size_t count,
         mr_zset_it_start_rank(&it, zs, 0, false);
         size_t left = size, need = count;
         while (need && mr_zset_it_next(&it)) {
-            if (rnd64() % left-- < need) {
+            if (mr_rand64() % left-- < need) {
                 reply_pick(call, it.member, it.score, withscores);
                 need--;
             }
         }
         return;
     }
-    mr_ft_t *ft = mr_zset_table(zs);
-    if (count * 3 > size) {
-        /* a large share: a partial shuffle of pointers to every entry
-         * (sized by the set, not by the count) */
-        mr_ft_entry_t **all = mr_xmalloc(size * sizeof *all);
-        size_t n = 0;
-        mr_ft_iter_t fi;
-        mr_ft_iter_start(ft, &fi);
-        for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&fi)) != NULL;)
-            all[n++] = e;
-        mr_ft_iter_end(&fi);
-        for (size_t i = 0; i < count; i++) {
-            size_t j = i + (size_t)(rnd64() % (n - i));
-            mr_ft_entry_t *t = all[i];
-            all[i] = all[j];
-            all[j] = t;
-            reply_pick(call, mr_ft_key(all[i]), mr_ft_score(all[i]),
-                       withscores);
-        }
-        mr_free(all);
-        return;
-    }
-    /* a small share: draw until `count` distinct ones came up (at most a
-     * third of the set, so under 1.5 draws each on average) */
-    mr_ft_t *seen = mr_ft_create(MR_FT_SET);
-    while (mr_ft_count(seen) < count) {
-        mr_ft_entry_t *e = mr_ft_random(ft, rnd64);
-        mr_str_t m = mr_ft_key(e);
-        bool existed;
-        mr_ft_upsert(seen, m.ptr, m.len, &existed);
-        if (!existed) reply_pick(call, m, mr_ft_score(e), withscores);
-    }
-    mr_ft_free(seen);
+    randpick_ctx_t c = {call, withscores};
+    mr_ft_random_distinct(mr_zset_table(zs), count, mr_rand64, randpick, &c);
 }
 
 static void randmember_count(mr_call_t *call, long long l, bool withscores) {
@@ -1145,7 +1111,7 @@ static void randmember_count(mr_call_t *call, long long l, bool withscores) {
             if (mr_reply_cut_if_huge(call, start)) return;
             mr_str_t m;
             double score;
-            mr_zset_random(zs, rnd64, &m, buf, &score);
+            mr_zset_random(zs, mr_rand64, &m, buf, &score);
             reply_pick(call, m, score, withscores);
         }
         return;
@@ -1197,15 +1163,14 @@ void cmd_zrandmember(mr_call_t *call) {
     char buf[MR_LP_INTBUF];
     mr_str_t m;
     double score;
-    mr_zset_random(zs, rnd64, &m, buf, &score);
+    mr_zset_random(zs, mr_rand64, &m, buf, &score);
     mr_reply_bulk(call->reply, m.ptr, m.len);
 }
 
 /* ---- ZSCAN ---- */
 
 typedef struct zscan_ctx {
-    mr_str_t pat;
-    bool use_pat;
+    mr_str_t pat; /* {NULL, 0}: every member */
     mr_buf_t found; /* [u32 len][member][u32 len][score text] ... */
     long n;         /* elements in found */
     long long seen; /* elements visited (member and score each count) */
@@ -1213,7 +1178,7 @@ typedef struct zscan_ctx {
 
 static void zscan_add(zscan_ctx_t *s, mr_str_t m, double score) {
     s->seen += 2;
-    if (s->use_pat &&
+    if (s->pat.ptr &&
         !mr_glob_match(s->pat.ptr, s->pat.len, m.ptr, m.len, false))
         return;
     char num[64];
@@ -1242,24 +1207,9 @@ void cmd_zscan(mr_call_t *call) {
         mr_reply_array(call->reply, 0);
         return;
     }
-    zscan_ctx_t s = {.use_pat = false};
+    zscan_ctx_t s = {0};
     long long count = 10;
-    for (int i = 3; i < call->argc; i += 2) {
-        bool has_value = i + 1 < call->argc;
-        if (has_value && mr_str_eq_ci(call->argv[i], "count")) {
-            if (!mr_arg_ll(call, i + 1, &count)) return;
-            if (count < 1) {
-                mr_reply_syntax_err(call);
-                return;
-            }
-        } else if (has_value && mr_str_eq_ci(call->argv[i], "match")) {
-            s.pat = call->argv[i + 1];
-            s.use_pat = !(s.pat.len == 1 && s.pat.ptr[0] == '*');
-        } else {
-            mr_reply_syntax_err(call);
-            return;
-        }
-    }
+    if (!mr_arg_scan_opts(call, 3, &count, &s.pat)) return;
     uint64_t next = 0;
     if (mr_zset_is_listpack(zs)) { /* small: everything at once, cursor 0 */
         mr_zset_it_t it;
