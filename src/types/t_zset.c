@@ -649,15 +649,37 @@ static void zpop_generic(mr_call_t *call, bool max) {
         mr_reply_err(call->reply, ERR_POSITIVE);
         return;
     }
+    if (count == -1) {
+        /* the common case in one lookup: a flat [member, score] */
+        mr_buf_t m = {0};
+        double score;
+        mr_str_t k = call->argv[1];
+        switch (mr_zset_pop_locked(call->db, k.ptr, k.len, call->now_ms, max,
+                                   &m, &score)) {
+        case MR_ZPOP_WRONGTYPE:
+            mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
+            break;
+        case MR_ZPOP_NONE:
+            mr_reply_array(call->reply, 0);
+            break;
+        case MR_ZPOP_OK:
+            mr_reply_array(call->reply, 2);
+            mr_reply_bulk(call->reply, m.data, m.len);
+            mr_reply_double(call->reply, score);
+            call->dirty++;
+            break;
+        }
+        mr_buf_free(&m);
+        return;
+    }
     mr_zset_t *zs;
     if (!lookup(call, 1, true, &zs)) return;
     if (!zs || count == 0) {
         mr_reply_array(call->reply, 0);
         return;
     }
-    /* RESP3 nests member/score pairs only when a count was given */
-    bool nested = call->reply->resp > 2 && count != -1;
-    pop_and_reply(call, 1, zs, count == -1 ? 1 : count, max, nested);
+    /* with a count, RESP3 nests the member/score pairs */
+    pop_and_reply(call, 1, zs, count, max, call->reply->resp > 2);
 }
 
 void cmd_zpopmin(mr_call_t *call) { zpop_generic(call, false); }

@@ -726,7 +726,30 @@ static char *c_string(const char *s, size_t len, char stack[PARSE_STACK],
     return buf;
 }
 
+/* Plain decimal integers (a sign, then up to 15 digits) convert exactly
+ * without strtod, which gives the same double: below 10^15 every integer
+ * is one. The common case of scores from clients (redis-benchmark's ZADD,
+ * leaderboards). */
+static bool parse_plain_int(const char *s, size_t len, double *out) {
+    size_t i = 0;
+    bool neg = false;
+    if (len > 0 && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == len || len - i > 15) return false;
+    uint64_t v = 0;
+    for (; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9) return false;
+        v = v * 10 + d;
+    }
+    *out = neg ? -(double)v : (double)v;
+    return true;
+}
+
 bool mr_zset_parse_score(const char *s, size_t len, double *out) {
+    if (parse_plain_int(s, len, out)) return true;
     if (len == 0 || s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))
         return false;
     char stack[PARSE_STACK], *heap;

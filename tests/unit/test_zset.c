@@ -371,12 +371,20 @@ Test(zset, parse_score_is_string2d) {
         {"\t1", false, 0},     {"nan", false, 0},    {"-nan", false, 0},
         {"1e400", false, 0},   {"1e-400", false, 0}, {"abc", false, 0},
         {"1_0", false, 0},     {"0.5e-320", true, 0.5e-320},
+        /* the plain-integer shortcut agrees with strtod */
+        {"000000012345", true, 12345}, {"-0", true, -0.0}, {"+7", true, 7},
+        {"999999999999999", true, 999999999999999.0},
+        {"9999999999999999", true, 1e16}, {"-", false, 0}, {"+", false, 0},
+        {"12a", false, 0}, {"1.", true, 1},
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         double v = 0;
         bool ok = mr_zset_parse_score(c[i].s, strlen(c[i].s), &v);
         cr_assert_eq(ok, c[i].ok, "'%s'", c[i].s);
-        if (ok) cr_assert_eq(v, c[i].v, "'%s'", c[i].s);
+        if (ok) {
+            cr_assert_eq(v, c[i].v, "'%s'", c[i].s);
+            cr_assert_eq(signbit(v), signbit(c[i].v), "'%s'", c[i].s);
+        }
     }
     /* binary: a NUL inside is not the end of the number */
     double v;
