@@ -8,9 +8,6 @@
  * stays one, as in Redis. The small helpers below hide the two encodings
  * from the handlers. Handlers run under the key's shard lock; replies, error
  * texts and argument checks (including their order) are Redis 7.0's. */
-#include <ctype.h>
-#include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -27,6 +24,7 @@
 #include "proto/errors.h"
 #include "types/fieldtab.h"
 #include "types/listpack.h"
+#include "types/scan.h"
 
 #define ERR_HASH_NOT_INT "ERR hash value is not an integer"
 #define ERR_HASH_NOT_FLOAT "ERR hash value is not a float"
@@ -583,29 +581,9 @@ void cmd_hrandfield(mr_call_t *call) {
 
 /* ---- HSCAN ---- */
 
-typedef struct hscan_ctx {
-    mr_str_t pat;   /* {NULL, 0}: every field */
-    mr_buf_t found; /* [u32 len][bytes] field, value, ... */
-    long n;         /* elements in found */
-    long seen;      /* elements visited, before MATCH filtering */
-} hscan_ctx_t;
-
-static void hscan_add(hscan_ctx_t *s, mr_str_t f, mr_str_t v) {
-    s->seen += 2;
-    if (s->pat.ptr &&
-        !mr_glob_match(s->pat.ptr, s->pat.len, f.ptr, f.len, false))
-        return;
-    mr_str_t both[2] = {f, v};
-    for (int i = 0; i < 2; i++) {
-        uint32_t len = (uint32_t)both[i].len;
-        mr_buf_append(&s->found, &len, sizeof len);
-        mr_buf_append(&s->found, both[i].ptr, both[i].len);
-    }
-    s->n += 2;
-}
-
 static void hscan_visit(void *ctx, mr_ft_entry_t *fe) {
-    hscan_add(ctx, mr_ft_key(fe), mr_ft_value(fe));
+    mr_str_t v = mr_ft_value(fe);
+    mr_scan_add(ctx, mr_ft_key(fe), &v);
 }
 
 void cmd_hscan(mr_call_t *call) {
@@ -614,41 +592,21 @@ void cmd_hscan(mr_call_t *call) {
     bool wrong;
     mr_entry_t *e = read_hash(call, &wrong);
     if (wrong) return;
+    mr_scan_t s = {0};
     if (!e) { /* Redis answers before reading the options */
-        mr_reply_array(call->reply, 2);
-        mr_reply_bulk(call->reply, "0", 1);
-        mr_reply_array(call->reply, 0);
+        mr_scan_reply(call->reply, 0, &s);
         return;
     }
-    hscan_ctx_t s = {0};
     long long count = 10;
     if (!mr_arg_scan_opts(call, 3, &count, &s.pat)) return;
     uint64_t next = 0;
     if (is_lp(e)) { /* small: everything at once, cursor 0 */
         hash_iter_t it;
         hash_iter_start(&it, e);
-        while (hash_iter_next(&it)) hscan_add(&s, it.f, it.v);
+        while (hash_iter_next(&it)) mr_scan_add(&s, it.f, &it.v);
         hash_iter_end(&it);
     } else {
-        /* Like Redis: up to count * 10 bucket visits while fewer than
-         * `count` elements (fields and values both count) were seen. */
-        long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-        next = cursor;
-        do {
-            next = mr_ft_scan(mr_entry_obj(e), next, hscan_visit, &s);
-        } while (next && budget-- && s.seen < count);
+        next = mr_scan_table(mr_entry_obj(e), cursor, count, hscan_visit, &s);
     }
-    char cbuf[24];
-    int clen = snprintf(cbuf, sizeof cbuf, "%" PRIu64, next);
-    mr_reply_array(call->reply, 2);
-    mr_reply_bulk(call->reply, cbuf, (size_t)clen);
-    mr_reply_array(call->reply, s.n);
-    for (size_t off = 0; off < s.found.len;) {
-        uint32_t len;
-        memcpy(&len, s.found.data + off, sizeof len);
-        off += sizeof len;
-        mr_reply_bulk(call->reply, s.found.data + off, len);
-        off += len;
-    }
-    mr_buf_free(&s.found);
+    mr_scan_reply(call->reply, next, &s);
 }

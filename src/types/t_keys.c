@@ -7,8 +7,6 @@
  * in every database, so COPY ... DB n and MOVE need no extra lock for their
  * destination. KEYS, SCAN, RANDOMKEY, DBSIZE and FLUSH* are NOLOCK commands:
  * they call the whole-keyspace store functions, which lock shard by shard. */
-#include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>

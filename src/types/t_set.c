@@ -12,9 +12,6 @@
  * hook (sintercard_getkeys) finds after numkeys. A set that becomes empty is
  * deleted, as in Redis. Allocations are bounded by data that exists (the
  * set's size, argc), never by a count the client sent. */
-#include <ctype.h>
-#include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +25,7 @@
 #include "mr/util.h"
 #include "proto/errors.h"
 #include "types/fieldtab.h"
+#include "types/scan.h"
 
 #define ERR_NUMKEYS "ERR numkeys should be greater than 0"
 #define ERR_NUMKEYS_ARGS "ERR Number of keys can't be greater than number of args"
@@ -561,17 +559,8 @@ void cmd_sintercard(mr_call_t *call) {
 
 /* ---- SSCAN key cursor [MATCH pattern] [COUNT count] ---- */
 
-typedef struct sscan_ctx {
-    mr_buf_t keys; /* [uint32 len][bytes]... */
-    long long n;
-} sscan_ctx_t;
-
 static void sscan_visit(void *ctx, mr_ft_entry_t *e) {
-    sscan_ctx_t *s = ctx;
-    uint32_t len = e->klen;
-    mr_buf_append(&s->keys, &len, sizeof len);
-    mr_buf_append(&s->keys, e->data, len);
-    s->n++;
+    mr_scan_add(ctx, mr_ft_key(e), NULL);
 }
 
 void cmd_sscan(mr_call_t *call) {
@@ -579,40 +568,13 @@ void cmd_sscan(mr_call_t *call) {
     if (!mr_arg_cursor(call, 2, &cursor)) return;
     mr_ft_t *ft;
     if (!lookup_set(call, 1, false, NULL, &ft)) return;
+    mr_scan_t s = {0};
     if (!ft) { /* Redis answers before looking at the options */
-        mr_reply_array(call->reply, 2);
-        mr_reply_bulk(call->reply, "0", 1);
-        mr_reply_array(call->reply, 0);
+        mr_scan_reply(call->reply, 0, &s);
         return;
     }
     long long count = 10;
-    mr_str_t pat;
-    if (!mr_arg_scan_opts(call, 3, &count, &pat)) return;
-    /* as Redis: up to count*10 bucket steps until count members are
-     * collected; the pattern filters afterwards */
-    long long max_steps = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-    sscan_ctx_t s = {0};
-    do {
-        cursor = mr_ft_scan(ft, cursor, sscan_visit, &s);
-    } while (cursor && max_steps-- && s.n < count);
-
-    char cbuf[24];
-    int clen = snprintf(cbuf, sizeof cbuf, "%" PRIu64, cursor);
-    mr_reply_array(call->reply, 2);
-    mr_reply_bulk(call->reply, cbuf, (size_t)clen);
-    size_t mark = mr_reply_defer(call->reply);
-    long n = 0;
-    for (size_t off = 0; off < s.keys.len;) {
-        uint32_t len;
-        memcpy(&len, s.keys.data + off, sizeof len);
-        off += sizeof len;
-        const char *k = s.keys.data + off;
-        off += len;
-        if (pat.ptr && !mr_glob_match(pat.ptr, pat.len, k, len, false))
-            continue;
-        mr_reply_bulk(call->reply, k, len);
-        n++;
-    }
-    mr_reply_defer_array(call->reply, mark, n);
-    mr_buf_free(&s.keys);
+    if (!mr_arg_scan_opts(call, 3, &count, &s.pat)) return;
+    mr_scan_reply(call->reply,
+                  mr_scan_table(ft, cursor, count, sscan_visit, &s), &s);
 }

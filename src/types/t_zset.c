@@ -17,9 +17,6 @@
  * size), never by a count the client sent; replies whose length a client
  * picks (ZRANDMEMBER with a huge negative count) are cut off like
  * HRANDFIELD's. */
-#include <ctype.h>
-#include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -34,6 +31,7 @@
 #include "mr/util.h"
 #include "proto/errors.h"
 #include "types/fieldtab.h"
+#include "types/scan.h"
 #include "types/t_zset.h"
 #include "types/zset.h"
 
@@ -1191,27 +1189,11 @@ void cmd_zrandmember(mr_call_t *call) {
 
 /* ---- ZSCAN ---- */
 
-typedef struct zscan_ctx {
-    mr_str_t pat; /* {NULL, 0}: every member */
-    mr_buf_t found; /* [u32 len][member][u32 len][score text] ... */
-    long n;         /* elements in found */
-    long long seen; /* elements visited (member and score each count) */
-} zscan_ctx_t;
-
-static void zscan_add(zscan_ctx_t *s, mr_str_t m, double score) {
-    s->seen += 2;
-    if (s->pat.ptr &&
-        !mr_glob_match(s->pat.ptr, s->pat.len, m.ptr, m.len, false))
-        return;
+static void zscan_add(mr_scan_t *s, mr_str_t m, double score) {
     char num[64];
     int nl = mr_d2str(num, sizeof num, score);
-    mr_str_t both[2] = {m, {num, (size_t)nl}};
-    for (int i = 0; i < 2; i++) {
-        uint32_t len = (uint32_t)both[i].len;
-        mr_buf_append(&s->found, &len, sizeof len);
-        mr_buf_append(&s->found, both[i].ptr, both[i].len);
-    }
-    s->n += 2;
+    mr_str_t text = {num, (size_t)nl};
+    mr_scan_add(s, m, &text);
 }
 
 static void zscan_visit(void *ctx, mr_ft_entry_t *e) {
@@ -1223,13 +1205,11 @@ void cmd_zscan(mr_call_t *call) {
     if (!mr_arg_cursor(call, 2, &cursor)) return;
     mr_zset_t *zs;
     if (!lookup(call, 1, false, &zs)) return;
+    mr_scan_t s = {0};
     if (!zs) { /* Redis answers before reading the options */
-        mr_reply_array(call->reply, 2);
-        mr_reply_bulk(call->reply, "0", 1);
-        mr_reply_array(call->reply, 0);
+        mr_scan_reply(call->reply, 0, &s);
         return;
     }
-    zscan_ctx_t s = {0};
     long long count = 10;
     if (!mr_arg_scan_opts(call, 3, &count, &s.pat)) return;
     uint64_t next = 0;
@@ -1238,25 +1218,8 @@ void cmd_zscan(mr_call_t *call) {
         mr_zset_it_start_rank(&it, zs, 0, false);
         while (mr_zset_it_next(&it)) zscan_add(&s, it.member, it.score);
     } else {
-        /* as Redis: up to count * 10 bucket visits while fewer than
-         * `count` elements (members and scores both count) were seen */
-        long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-        next = cursor;
-        do {
-            next = mr_ft_scan(mr_zset_table(zs), next, zscan_visit, &s);
-        } while (next && budget-- && s.seen < count);
+        next = mr_scan_table(mr_zset_table(zs), cursor, count, zscan_visit,
+                             &s);
     }
-    char cbuf[24];
-    int clen = snprintf(cbuf, sizeof cbuf, "%" PRIu64, next);
-    mr_reply_array(call->reply, 2);
-    mr_reply_bulk(call->reply, cbuf, (size_t)clen);
-    mr_reply_array(call->reply, s.n);
-    for (size_t off = 0; off < s.found.len;) {
-        uint32_t len;
-        memcpy(&len, s.found.data + off, sizeof len);
-        off += sizeof len;
-        mr_reply_bulk(call->reply, s.found.data + off, len);
-        off += len;
-    }
-    mr_buf_free(&s.found);
+    mr_scan_reply(call->reply, next, &s);
 }
