@@ -11,6 +11,7 @@
 #include "mr/util.h"
 
 struct mr_conn;
+struct mr_entry;
 
 enum {
     MR_CMD_WRITE = 1u << 0,
@@ -167,6 +168,12 @@ void mr_reply_syntax_err(mr_call_t *call);                /* ERR syntax error */
  * and "" pass; leading space, junk and overflow do not; the text ends at
  * its first NUL byte). ERR invalid cursor */
 bool mr_arg_cursor(mr_call_t *call, int i, uint64_t *out);
+/* Looks argv[i] up as a key of `type` (an mr_type_t): for reading
+ * (counting keyspace hits/misses) or for writing. Returns false after
+ * replying WRONGTYPE when it holds another type; otherwise *e is its entry,
+ * or NULL when the key is absent (or expired). Dispatch holds its shard. */
+bool mr_arg_lookup(mr_call_t *call, int i, bool write, int type,
+                   struct mr_entry **e);
 /* HSCAN/SSCAN/ZSCAN options from argv[first] on, as Redis reads them: COUNT
  * n and MATCH pattern pairs in any order, the last of each winning; COUNT
  * must be an integer (ERR value is not an integer...) of at least 1 (ERR

@@ -8,6 +8,7 @@
 #include "mr/cmd.h"
 #include "mr/conn.h"
 #include "mr/reply.h"
+#include "mr/store.h"
 #include "proto/errors.h"
 
 bool mr_arg_ll(mr_call_t *call, int i, long long *out) {
@@ -38,6 +39,19 @@ bool mr_arg_cursor(mr_call_t *call, int i, uint64_t *out) {
     else
         mr_reply_err(call->reply, MR_ERR_INVALID_CURSOR);
     return ok;
+}
+
+bool mr_arg_lookup(mr_call_t *call, int i, bool write, int type,
+                   mr_entry_t **e) {
+    mr_str_t k = call->argv[i];
+    *e = write
+        ? mr_db_lookup_write_locked(call->db, k.ptr, k.len, call->now_ms)
+        : mr_db_lookup_read_locked(call->db, k.ptr, k.len, call->now_ms);
+    if (*e && (int)mr_entry_type(*e) != type) {
+        mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
+        return false;
+    }
+    return true;
 }
 
 bool mr_arg_scan_opts(mr_call_t *call, int first, long long *count,

@@ -38,18 +38,10 @@
  * is the set's table, or NULL when the key is absent. */
 static bool lookup_set(mr_call_t *call, int i, bool write, mr_entry_t **ent,
                        mr_ft_t **ft) {
-    mr_str_t k = call->argv[i];
-    mr_entry_t *e = write
-        ? mr_db_lookup_write_locked(call->db, k.ptr, k.len, call->now_ms)
-        : mr_db_lookup_read_locked(call->db, k.ptr, k.len, call->now_ms);
+    mr_entry_t *e;
+    if (!mr_arg_lookup(call, i, write, MR_T_SET, &e)) return false;
     if (ent) *ent = e;
-    *ft = NULL;
-    if (!e) return true;
-    if (mr_entry_type(e) != MR_T_SET) {
-        mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
-        return false;
-    }
-    *ft = mr_entry_obj(e);
+    *ft = e ? mr_entry_obj(e) : NULL;
     return true;
 }
 

@@ -66,17 +66,9 @@ static mr_zset_limits_t limits(void) {
 /* Looks argv[i] up. Returns false after replying WRONGTYPE; otherwise *zs
  * is the sorted set, or NULL when the key is absent. */
 static bool lookup(mr_call_t *call, int i, bool write, mr_zset_t **zs) {
-    mr_str_t k = call->argv[i];
-    mr_entry_t *e =
-        write ? mr_db_lookup_write_locked(call->db, k.ptr, k.len, call->now_ms)
-              : mr_db_lookup_read_locked(call->db, k.ptr, k.len, call->now_ms);
-    *zs = NULL;
-    if (!e) return true;
-    if (mr_entry_type(e) != MR_T_ZSET) {
-        mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
-        return false;
-    }
-    *zs = mr_entry_obj(e);
+    mr_entry_t *e;
+    if (!mr_arg_lookup(call, i, write, MR_T_ZSET, &e)) return false;
+    *zs = e ? mr_entry_obj(e) : NULL;
     return true;
 }
 
