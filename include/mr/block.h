@@ -56,6 +56,11 @@ typedef struct mr_block_spec {
 /* Whether the call may block: not without a client (AOF replay). When it
  * may not, the handler answers as if the timeout had passed. */
 bool mr_block_allowed(const mr_call_t *call);
+/* Logs to the AOF the non-blocking command that did what a blocking one
+ * did (a BLPOP is logged as the LPOP that happened, as Redis propagates
+ * it): through the handler's record when dispatch set one up (call->prop),
+ * directly (mr_aof_log_locked) from a serve function. */
+void mr_block_log_as(mr_call_t *call, int argc, const mr_str_t *argv);
 /* Blocks call's client on the spec's keys; the handler writes no reply.
  * A timeout answers a null array (RESP3: null), for every blocking command
  * as in Redis 7.0.

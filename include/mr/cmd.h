@@ -11,6 +11,7 @@
 #include "mr/util.h"
 
 struct mr_conn;
+struct mr_entry;
 
 enum {
     MR_CMD_WRITE = 1u << 0,
@@ -170,6 +171,24 @@ void mr_dispatch(mr_call_t *call);
 bool mr_arg_ll(mr_call_t *call, int i, long long *out);  /* ERR value is not an integer or out of range */
 bool mr_arg_ld(mr_call_t *call, int i, long double *out); /* ERR value is not a valid float */
 void mr_reply_syntax_err(mr_call_t *call);                /* ERR syntax error */
+/* A SCAN-family cursor as Redis reads it (strtoull: a sign, leading zeros
+ * and "" pass; leading space, junk and overflow do not; the text ends at
+ * its first NUL byte). ERR invalid cursor */
+bool mr_arg_cursor(mr_call_t *call, int i, uint64_t *out);
+/* Looks argv[i] up as a key of `type` (an mr_type_t): for reading
+ * (counting keyspace hits/misses) or for writing. Returns false after
+ * replying WRONGTYPE when it holds another type; otherwise *e is its entry,
+ * or NULL when the key is absent (or expired). Dispatch holds its shard. */
+bool mr_arg_lookup(mr_call_t *call, int i, bool write, int type,
+                   struct mr_entry **e);
+/* HSCAN/SSCAN/ZSCAN options from argv[first] on, as Redis reads them: COUNT
+ * n and MATCH pattern pairs in any order, the last of each winning; COUNT
+ * must be an integer (ERR value is not an integer...) of at least 1 (ERR
+ * syntax error), and any other word is a syntax error. *count keeps its
+ * value when there is no COUNT; *pattern is the MATCH pattern, or {NULL, 0}
+ * when there is none or it is "*", which matches everything. */
+bool mr_arg_scan_opts(mr_call_t *call, int first, long long *count,
+                      mr_str_t *pattern);
 void mr_reply_arity_err(mr_call_t *call);                 /* wrong number of arguments for '<fullname>' */
 void mr_reply_unknown_subcmd(mr_call_t *call);            /* unknown subcommand '<x>'. Try <CMD> HELP. */
 /* For replies whose length the client picks (HRANDFIELD, SRANDMEMBER with a

@@ -53,6 +53,10 @@ typedef struct mr_config {
     _Atomic long long aof_load_truncated; /* 0/1 */
     _Atomic long long aof_load_corrupted; /* 0/1, ours: load a corrupt
                                            * file's valid prefix */
+    /* a sorted set stays a listpack while it has at most this many
+     * members, each at most this many bytes (src/types/zset.h) */
+    _Atomic long long zset_max_listpack_entries;
+    _Atomic long long zset_max_listpack_value;
 } mr_config_t;
 
 enum { MR_FSYNC_EVERYSEC = 0, MR_FSYNC_ALWAYS = 1, MR_FSYNC_NO = 2 };

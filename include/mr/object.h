@@ -1,4 +1,4 @@
-/* Values of the collection types (lists, hashes and sets now; sorted sets
+/* Values of the collection types (lists, hashes, sets and sorted sets;
  * as they arrive). A collection lives outside its key's entry: the entry's
  * value bytes hold one pointer (mr_entry_obj) and meta bits 5-7 hold its
  * encoding (mr_entry_enc). This module knows every type's encodings, so the
@@ -15,7 +15,12 @@
  *         listpack for small lists does not exist in 7.0).
  *   set:  MR_ENC_HASHTABLE only for now (an mr_ft_* table of kind
  *         MR_FT_SET); Redis 7.0's "intset" for small all-integer sets is
- *         not built yet. */
+ *         not built yet.
+ *   zset: an mr_zset_t (src/types/zset.h) that holds its own encoding,
+ *         "listpack" or "skiplist" (skip list + member table), and
+ *         converts inside that struct, so the entry's pointer never changes
+ *         and its encoding bits stay 0 (the zset module converts without
+ *         the keyspace). mr_obj_encoding_name asks the value. */
 #ifndef MR_OBJECT_H
 #define MR_OBJECT_H
 

@@ -52,6 +52,13 @@ bool mr_glob_match(const char *pat, size_t plen, const char *s, size_t slen,
 void mr_hash_init(const uint8_t seed[16]);
 uint64_t mr_hash(const void *p, size_t n);
 
+/* ---- per-thread random numbers (splitmix64) ----
+ * For random picks (RANDOMKEY, SPOP, HRANDFIELD, ZRANDMEMBER...), not for
+ * secrets. Each thread has its own state, seeded lazily from the clock and
+ * the state's address, so workers draw different sequences and need no
+ * lock. */
+uint64_t mr_rand64(void);
+
 /* ---- growable byte buffer ----
  * An mr_buf_t owns `data`; the struct itself is embedded by the owner. */
 typedef struct mr_buf {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mr/aof.h"
 #include "mr/block.h"
 #include "mr/conn.h"
 #include "mr/stats.h"
@@ -214,6 +215,16 @@ static void finish(mr_waiter_t *w, const char *reply, size_t len) {
         mr_conn_unblock(w->conn, reply, len, 0);
     }
     waiter_free(w);
+}
+
+void mr_block_log_as(mr_call_t *call, int argc, const mr_str_t *argv) {
+    if (call->prop) {
+        mr_prop_cmd(call, argc);
+        for (int i = 0; i < argc; i++) mr_prop_arg_str(call, argv[i]);
+        return;
+    }
+    uint64_t end = mr_aof_log_locked(call->db, argc, argv);
+    if (end) call->aof_end = end;
 }
 
 bool mr_block_allowed(const mr_call_t *call) {

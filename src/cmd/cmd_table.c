@@ -1114,6 +1114,392 @@ static const mr_cmd_arg_t args_sscan[] = {
     {NULL},
 };
 
+/* ---- zset: COMMAND DOCS arguments and history ---- */
+
+static const char *const hist_zadd[] = {
+    "2.4.0", "Accepts multiple elements.",
+    "3.0.2", "Added the `XX`, `NX`, `CH` and `INCR` options.",
+    "6.2.0", "Added the `GT` and `LT` options.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_zadd_1[] = {
+    {"nx", TOK, 0, "NX", NULL, 0, NULL},
+    {"xx", TOK, 0, "XX", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zadd_2[] = {
+    {"gt", TOK, 0, "GT", NULL, 0, NULL},
+    {"lt", TOK, 0, "LT", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zadd_5[] = {
+    {"score", DBL, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zadd[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"condition", ONEOF, 0, NULL, "3.0.2", OPT, args_zadd_1},
+    {"comparison", ONEOF, 0, NULL, "6.2.0", OPT, args_zadd_2},
+    {"change", TOK, 0, "CH", "3.0.2", OPT, NULL},
+    {"increment", TOK, 0, "INCR", "3.0.2", OPT, NULL},
+    {"score_member", BLOCK, 0, NULL, NULL, MUL, args_zadd_5},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zincrby[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"increment", INT, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const char *const hist_zrem[] = {
+    "2.4.0", "Accepts multiple elements.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_zrem[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zscore[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zmscore[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zcard[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zcount[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"min", DBL, 0, NULL, NULL, 0, NULL},
+    {"max", DBL, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zlexcount[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"min", STR, 0, NULL, NULL, 0, NULL},
+    {"max", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrank[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrevrank[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"member", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const char *const hist_zrange[] = {
+    "6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_zrange_3[] = {
+    {"byscore", TOK, 0, "BYSCORE", NULL, 0, NULL},
+    {"bylex", TOK, 0, "BYLEX", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrange_5[] = {
+    {"offset", INT, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrange[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"start", STR, 0, NULL, NULL, 0, NULL},
+    {"stop", STR, 0, NULL, NULL, 0, NULL},
+    {"sortby", ONEOF, 0, NULL, "6.2.0", OPT, args_zrange_3},
+    {"rev", TOK, 0, "REV", "6.2.0", OPT, NULL},
+    {"offset_count", BLOCK, 0, "LIMIT", "6.2.0", OPT, args_zrange_5},
+    {"withscores", TOK, 0, "WITHSCORES", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrangestore_4[] = {
+    {"byscore", TOK, 0, "BYSCORE", NULL, 0, NULL},
+    {"bylex", TOK, 0, "BYLEX", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrangestore_6[] = {
+    {"offset", INT, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrangestore[] = {
+    {"dst", KEY, 0, NULL, NULL, 0, NULL},
+    {"src", KEY, 1, NULL, NULL, 0, NULL},
+    {"min", STR, 0, NULL, NULL, 0, NULL},
+    {"max", STR, 0, NULL, NULL, 0, NULL},
+    {"sortby", ONEOF, 0, NULL, NULL, OPT, args_zrangestore_4},
+    {"rev", TOK, 0, "REV", NULL, OPT, NULL},
+    {"offset_count", BLOCK, 0, "LIMIT", NULL, OPT, args_zrangestore_6},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrevrange[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"start", INT, 0, NULL, NULL, 0, NULL},
+    {"stop", INT, 0, NULL, NULL, 0, NULL},
+    {"withscores", TOK, 0, "WITHSCORES", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const char *const hist_zrangebyscore[] = {
+    "2.0.0", "Added the `WITHSCORES` modifier.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_zrangebyscore_4[] = {
+    {"offset", INT, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrangebyscore[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"min", DBL, 0, NULL, NULL, 0, NULL},
+    {"max", DBL, 0, NULL, NULL, 0, NULL},
+    {"withscores", TOK, 0, "WITHSCORES", "2.0.0", OPT, NULL},
+    {"offset_count", BLOCK, 0, "LIMIT", NULL, OPT, args_zrangebyscore_4},
+    {NULL},
+};
+
+static const char *const hist_zrevrangebyscore[] = {
+    "2.1.6", "`min` and `max` can be exclusive.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_zrevrangebyscore_4[] = {
+    {"offset", INT, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrevrangebyscore[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"max", DBL, 0, NULL, NULL, 0, NULL},
+    {"min", DBL, 0, NULL, NULL, 0, NULL},
+    {"withscores", TOK, 0, "WITHSCORES", NULL, OPT, NULL},
+    {"offset_count", BLOCK, 0, "LIMIT", NULL, OPT, args_zrevrangebyscore_4},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrangebylex_3[] = {
+    {"offset", INT, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrangebylex[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"min", STR, 0, NULL, NULL, 0, NULL},
+    {"max", STR, 0, NULL, NULL, 0, NULL},
+    {"offset_count", BLOCK, 0, "LIMIT", NULL, OPT, args_zrangebylex_3},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrevrangebylex_3[] = {
+    {"offset", INT, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrevrangebylex[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"max", STR, 0, NULL, NULL, 0, NULL},
+    {"min", STR, 0, NULL, NULL, 0, NULL},
+    {"offset_count", BLOCK, 0, "LIMIT", NULL, OPT, args_zrevrangebylex_3},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zpopmin[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zpopmax[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, NULL, NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zmpop_2[] = {
+    {"min", TOK, 0, "MIN", NULL, 0, NULL},
+    {"max", TOK, 0, "MAX", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zmpop[] = {
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"where", ONEOF, 0, NULL, NULL, 0, args_zmpop_2},
+    {"count", INT, 0, "COUNT", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_bzmpop[] = {
+    {"timeout", DBL, 0, NULL, NULL, 0, NULL},
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"where", ONEOF, 0, NULL, NULL, 0, args_zmpop_2},
+    {"count", INT, 0, "COUNT", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zremrangebyrank[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"start", INT, 0, NULL, NULL, 0, NULL},
+    {"stop", INT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zremrangebyscore[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"min", DBL, 0, NULL, NULL, 0, NULL},
+    {"max", DBL, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zremrangebylex[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"min", STR, 0, NULL, NULL, 0, NULL},
+    {"max", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zunionstore_4[] = {
+    {"sum", TOK, 0, "SUM", NULL, 0, NULL},
+    {"min", TOK, 0, "MIN", NULL, 0, NULL},
+    {"max", TOK, 0, "MAX", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zunionstore[] = {
+    {"destination", KEY, 0, NULL, NULL, 0, NULL},
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 1, NULL, NULL, MUL, NULL},
+    {"weight", INT, 0, "WEIGHTS", NULL, OPT|MUL, NULL},
+    {"aggregate", ONEOF, 0, "AGGREGATE", NULL, OPT, args_zunionstore_4},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zinterstore_4[] = {
+    {"sum", TOK, 0, "SUM", NULL, 0, NULL},
+    {"min", TOK, 0, "MIN", NULL, 0, NULL},
+    {"max", TOK, 0, "MAX", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zinterstore[] = {
+    {"destination", KEY, 0, NULL, NULL, 0, NULL},
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 1, NULL, NULL, MUL, NULL},
+    {"weight", INT, 0, "WEIGHTS", NULL, OPT|MUL, NULL},
+    {"aggregate", ONEOF, 0, "AGGREGATE", NULL, OPT, args_zinterstore_4},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zdiffstore[] = {
+    {"destination", KEY, 0, NULL, NULL, 0, NULL},
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 1, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zunion_3[] = {
+    {"sum", TOK, 0, "SUM", NULL, 0, NULL},
+    {"min", TOK, 0, "MIN", NULL, 0, NULL},
+    {"max", TOK, 0, "MAX", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zunion[] = {
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"weight", INT, 0, "WEIGHTS", NULL, OPT|MUL, NULL},
+    {"aggregate", ONEOF, 0, "AGGREGATE", NULL, OPT, args_zunion_3},
+    {"withscores", TOK, 0, "WITHSCORES", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zinter_3[] = {
+    {"sum", TOK, 0, "SUM", NULL, 0, NULL},
+    {"min", TOK, 0, "MIN", NULL, 0, NULL},
+    {"max", TOK, 0, "MAX", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zinter[] = {
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"weight", INT, 0, "WEIGHTS", NULL, OPT|MUL, NULL},
+    {"aggregate", ONEOF, 0, "AGGREGATE", NULL, OPT, args_zinter_3},
+    {"withscores", TOK, 0, "WITHSCORES", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zdiff[] = {
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"withscores", TOK, 0, "WITHSCORES", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zintercard[] = {
+    {"numkeys", INT, 0, NULL, NULL, 0, NULL},
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {"limit", INT, 0, "LIMIT", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrandmember_1[] = {
+    {"count", INT, 0, NULL, NULL, 0, NULL},
+    {"withscores", TOK, 0, "WITHSCORES", NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zrandmember[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"options", BLOCK, 0, NULL, NULL, OPT, args_zrandmember_1},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_zscan[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"cursor", INT, 0, NULL, NULL, 0, NULL},
+    {"pattern", PAT, 0, "MATCH", NULL, OPT, NULL},
+    {"count", INT, 0, "COUNT", NULL, OPT, NULL},
+    {NULL},
+};
+
 /* ---- the rows ---- */
 
 static mr_cmd_t client_subcmds[] = {
@@ -1420,6 +1806,77 @@ static mr_cmd_t table[] = {
         .tips = "nondeterministic_output", .complexity = "O(1)"},
     {"shutdown", cmd_shutdown, -1, A|N|L|S|NM|B, 0, 0, 0, "server", "Synchronously save the dataset to disk and then shut down the server", "1.0.0", "@admin @slow @dangerous",
         .complexity = "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", .history = hist_shutdown, .args = args_shutdown},
+    /* ---- zset ---- */
+    {"zadd", cmd_zadd, -4, W|M|F, 1, 1, 1, "sorted-set", "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0", "@write @sortedset @fast",
+        .key_specs = KEY_SPECS({RW|UPD, 1, 0, 1, 0}), .complexity = "O(log(N)) for each item added, where N is the number of elements in the sorted set.", .history = hist_zadd, .args = args_zadd},
+    {"zincrby", cmd_zincrby, 4, W|M|F, 1, 1, 1, "sorted-set", "Increment the score of a member in a sorted set", "1.2.0", "@write @sortedset @fast",
+        .key_specs = KEY_SPECS({RW|ACC|UPD, 1, 0, 1, 0}), .complexity = "O(log(N)) where N is the number of elements in the sorted set.", .args = args_zincrby},
+    {"zrem", cmd_zrem, -3, W|F, 1, 1, 1, "sorted-set", "Remove one or more members from a sorted set", "1.2.0", "@write @sortedset @fast",
+        .key_specs = KEY_SPECS({RW|DELK, 1, 0, 1, 0}), .complexity = "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.", .history = hist_zrem, .args = args_zrem},
+    {"zscore", cmd_zscore, 3, R|F, 1, 1, 1, "sorted-set", "Get the score associated with the given member in a sorted set", "1.2.0", "@read @sortedset @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_zscore},
+    {"zmscore", cmd_zmscore, -3, R|F, 1, 1, 1, "sorted-set", "Get the score associated with the given members in a sorted set", "6.2.0", "@read @sortedset @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of members being requested.", .args = args_zmscore},
+    {"zcard", cmd_zcard, 2, R|F, 1, 1, 1, "sorted-set", "Get the number of members in a sorted set", "1.2.0", "@read @sortedset @fast",
+        .key_specs = KEY_SPECS({RO, 1, 0, 1, 0}), .complexity = "O(1)", .args = args_zcard},
+    {"zcount", cmd_zcount, 4, R|F, 1, 1, 1, "sorted-set", "Count the members in a sorted set with scores within the given values", "2.0.0", "@read @sortedset @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N)) with N being the number of elements in the sorted set.", .args = args_zcount},
+    {"zlexcount", cmd_zlexcount, 4, R|F, 1, 1, 1, "sorted-set", "Count the number of members in a sorted set between a given lexicographical range", "2.8.9", "@read @sortedset @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N)) with N being the number of elements in the sorted set.", .args = args_zlexcount},
+    {"zrank", cmd_zrank, 3, R|F, 1, 1, 1, "sorted-set", "Determine the index of a member in a sorted set", "2.0.0", "@read @sortedset @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N))", .args = args_zrank},
+    {"zrevrank", cmd_zrevrank, 3, R|F, 1, 1, 1, "sorted-set", "Determine the index of a member in a sorted set, with scores ordered from high to low", "2.0.0", "@read @sortedset @fast",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N))", .args = args_zrevrank},
+    {"zrange", cmd_zrange, -4, R, 1, 1, 1, "sorted-set", "Return a range of members in a sorted set", "1.2.0", "@read @sortedset @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", .history = hist_zrange, .args = args_zrange},
+    {"zrangestore", cmd_zrangestore, -5, W|M, 1, 2, 1, "sorted-set", "Store a range of members from sorted set into another key", "6.2.0", "@write @sortedset @slow",
+        .key_specs = KEY_SPECS({OW|UPD, 1, 0, 1, 0}, {RO|ACC, 2, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.", .args = args_zrangestore},
+    {"zrevrange", cmd_zrevrange, -4, R, 1, 1, 1, "sorted-set", "Return a range of members in a sorted set, by index, with scores ordered from high to low", "1.2.0", "@read @sortedset @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", .deprecated_since = "6.2.0", .replaced_by = "`ZRANGE` with the `REV` argument", .args = args_zrevrange},
+    {"zrangebyscore", cmd_zrangebyscore, -4, R, 1, 1, 1, "sorted-set", "Return a range of members in a sorted set, by score", "1.0.5", "@read @sortedset @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", .deprecated_since = "6.2.0", .replaced_by = "`ZRANGE` with the `BYSCORE` argument", .history = hist_zrangebyscore, .args = args_zrangebyscore},
+    {"zrevrangebyscore", cmd_zrevrangebyscore, -4, R, 1, 1, 1, "sorted-set", "Return a range of members in a sorted set, by score, with scores ordered from high to low", "2.2.0", "@read @sortedset @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", .deprecated_since = "6.2.0", .replaced_by = "`ZRANGE` with the `REV` and `BYSCORE` arguments", .history = hist_zrevrangebyscore, .args = args_zrevrangebyscore},
+    {"zrangebylex", cmd_zrangebylex, -4, R, 1, 1, 1, "sorted-set", "Return a range of members in a sorted set, by lexicographical range", "2.8.9", "@read @sortedset @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", .deprecated_since = "6.2.0", .replaced_by = "`ZRANGE` with the `BYLEX` argument", .args = args_zrangebylex},
+    {"zrevrangebylex", cmd_zrevrangebylex, -4, R, 1, 1, 1, "sorted-set", "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", "2.8.9", "@read @sortedset @slow",
+        .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", .deprecated_since = "6.2.0", .replaced_by = "`ZRANGE` with the `REV` and `BYLEX` arguments", .args = args_zrevrangebylex},
+    {"zpopmin", cmd_zpopmin, -2, W|F, 1, 1, 1, "sorted-set", "Remove and return members with the lowest scores in a sorted set", "5.0.0", "@write @sortedset @fast",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}), .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", .args = args_zpopmin},
+    {"zpopmax", cmd_zpopmax, -2, W|F, 1, 1, 1, "sorted-set", "Remove and return members with the highest scores in a sorted set", "5.0.0", "@write @sortedset @fast",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, 0, 1, 0}), .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", .args = args_zpopmax},
+    {"zmpop", cmd_zmpop, -4, W, 0, 0, 0, "sorted-set", "Remove and return members with scores in a sorted set", "7.0.0", "@write @sortedset @slow",
+        .getkeys = zmpop_getkeys, .key_specs = KEY_SPECS({.flags = RW|ACC|DELK, .index = 1, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", .args = args_zmpop},
+    {"bzpopmin", cmd_bzpopmin, -3, W|N|BLK|F, 1, -2, 1, "sorted-set", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", "5.0.0", "@write @sortedset @fast @blocking",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, -2, 1, 0}), .complexity = "O(log(N)) with N being the number of elements in the sorted set.", .history = hist_blocking_timeout, .args = args_blpop},
+    {"bzpopmax", cmd_bzpopmax, -3, W|N|BLK|F, 1, -2, 1, "sorted-set", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", "5.0.0", "@write @sortedset @fast @blocking",
+        .key_specs = KEY_SPECS({RW|ACC|DELK, 1, -2, 1, 0}), .complexity = "O(log(N)) with N being the number of elements in the sorted set.", .history = hist_blocking_timeout, .args = args_blpop},
+    {"bzmpop", cmd_bzmpop, -5, W|BLK, 0, 0, 0, "sorted-set", "Remove and return members with scores in a sorted set or block until one is available", "7.0.0", "@write @sortedset @slow @blocking",
+        .getkeys = bzmpop_getkeys, .key_specs = KEY_SPECS({.flags = RW|ACC|DELK, .index = 2, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", .args = args_bzmpop},
+    {"zremrangebyrank", cmd_zremrangebyrank, 4, W, 1, 1, 1, "sorted-set", "Remove all members in a sorted set within the given indexes", "2.0.0", "@write @sortedset @slow",
+        .key_specs = KEY_SPECS({RW|DELK, 1, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", .args = args_zremrangebyrank},
+    {"zremrangebyscore", cmd_zremrangebyscore, 4, W, 1, 1, 1, "sorted-set", "Remove all members in a sorted set within the given scores", "1.2.0", "@write @sortedset @slow",
+        .key_specs = KEY_SPECS({RW|DELK, 1, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", .args = args_zremrangebyscore},
+    {"zremrangebylex", cmd_zremrangebylex, 4, W, 1, 1, 1, "sorted-set", "Remove all members in a sorted set between the given lexicographical range", "2.8.9", "@write @sortedset @slow",
+        .key_specs = KEY_SPECS({RW|DELK, 1, 0, 1, 0}), .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", .args = args_zremrangebylex},
+    {"zunionstore", cmd_zunionstore, -4, W|M, 1, 1, 1, "sorted-set", "Add multiple sorted sets and store the resulting sorted set in a new key", "2.0.0", "@write @sortedset @slow",
+        .getkeys = zsetop_store_getkeys, .key_specs = KEY_SPECS({OW|UPD, 1, 0, 1, 0}, {.flags = RO|ACC, .index = 2, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", .args = args_zunionstore},
+    {"zinterstore", cmd_zinterstore, -4, W|M, 1, 1, 1, "sorted-set", "Intersect multiple sorted sets and store the resulting sorted set in a new key", "2.0.0", "@write @sortedset @slow",
+        .getkeys = zsetop_store_getkeys, .key_specs = KEY_SPECS({OW|UPD, 1, 0, 1, 0}, {.flags = RO|ACC, .index = 2, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", .args = args_zinterstore},
+    {"zdiffstore", cmd_zdiffstore, -4, W|M, 1, 1, 1, "sorted-set", "Subtract multiple sorted sets and store the resulting sorted set in a new key", "6.2.0", "@write @sortedset @slow",
+        .getkeys = zsetop_store_getkeys, .key_specs = KEY_SPECS({OW|UPD, 1, 0, 1, 0}, {.flags = RO|ACC, .index = 2, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", .args = args_zdiffstore},
+    {"zunion", cmd_zunion, -3, R, 0, 0, 0, "sorted-set", "Add multiple sorted sets", "6.2.0", "@read @sortedset @slow",
+        .getkeys = zsetop_getkeys, .key_specs = KEY_SPECS({.flags = RO|ACC, .index = 1, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", .args = args_zunion},
+    {"zinter", cmd_zinter, -3, R, 0, 0, 0, "sorted-set", "Intersect multiple sorted sets", "6.2.0", "@read @sortedset @slow",
+        .getkeys = zsetop_getkeys, .key_specs = KEY_SPECS({.flags = RO|ACC, .index = 1, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", .args = args_zinter},
+    {"zdiff", cmd_zdiff, -3, R, 0, 0, 0, "sorted-set", "Subtract multiple sorted sets", "6.2.0", "@read @sortedset @slow",
+        .getkeys = zsetop_getkeys, .key_specs = KEY_SPECS({.flags = RO|ACC, .index = 1, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", .args = args_zdiff},
+    {"zintercard", cmd_zintercard, -3, R, 0, 0, 0, "sorted-set", "Intersect multiple sorted sets and return the cardinality of the result", "7.0.0", "@read @sortedset @slow",
+        .getkeys = zsetop_getkeys, .key_specs = KEY_SPECS({.flags = RO|ACC, .index = 1, .keynum = true, .keynumidx = 0, .firstkey = 1, .keystep = 1}), .complexity = "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.", .args = args_zintercard},
+    {"zrandmember", cmd_zrandmember, -2, R, 1, 1, 1, "sorted-set", "Get one or multiple random elements from a sorted set", "6.2.0", "@read @sortedset @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of elements returned", .args = args_zrandmember},
+    {"zscan", cmd_zscan, -3, R, 1, 1, 1, "sorted-set", "Incrementally iterate sorted sets elements and associated scores", "2.8.0", "@read @sortedset @slow",
+        .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", .args = args_zscan},
 };
 
 /* clang-format on */
@@ -1428,7 +1885,7 @@ static mr_cmd_t table[] = {
 
 /* Open-addressing index over the top-level names: lookups hash the
  * lower-cased name once and probe a few slots, no strcasecmp walk. */
-#define INDEX_SIZE 256 /* power of two, > 2x the table */
+#define INDEX_SIZE 512 /* power of two, > 2x the table */
 static const mr_cmd_t *index_slots[INDEX_SIZE];
 
 static uint32_t name_hash(const char *s, size_t n) {

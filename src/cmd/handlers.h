@@ -153,4 +153,48 @@ void cmd_sscan(mr_call_t *c);
 /* SINTERCARD's keys (after numkeys) for dispatch's locking: mr_cmd_t.getkeys */
 int sintercard_getkeys(const mr_call_t *c, int *key_argv_idx, int max);
 
+/* src/types/t_zset.c */
+void cmd_zadd(mr_call_t *c);
+void cmd_zincrby(mr_call_t *c);
+void cmd_zrem(mr_call_t *c);
+void cmd_zscore(mr_call_t *c);
+void cmd_zmscore(mr_call_t *c);
+void cmd_zcard(mr_call_t *c);
+void cmd_zcount(mr_call_t *c);
+void cmd_zlexcount(mr_call_t *c);
+void cmd_zrank(mr_call_t *c);
+void cmd_zrevrank(mr_call_t *c);
+void cmd_zrange(mr_call_t *c);
+void cmd_zrangestore(mr_call_t *c);
+void cmd_zrevrange(mr_call_t *c);
+void cmd_zrangebyscore(mr_call_t *c);
+void cmd_zrevrangebyscore(mr_call_t *c);
+void cmd_zrangebylex(mr_call_t *c);
+void cmd_zrevrangebylex(mr_call_t *c);
+void cmd_zpopmin(mr_call_t *c);
+void cmd_zpopmax(mr_call_t *c);
+void cmd_zmpop(mr_call_t *c);
+void cmd_zremrangebyrank(mr_call_t *c);
+void cmd_zremrangebyscore(mr_call_t *c);
+void cmd_zremrangebylex(mr_call_t *c);
+void cmd_zunionstore(mr_call_t *c);
+void cmd_zinterstore(mr_call_t *c);
+void cmd_zdiffstore(mr_call_t *c);
+void cmd_zunion(mr_call_t *c);
+void cmd_zinter(mr_call_t *c);
+void cmd_zdiff(mr_call_t *c);
+void cmd_zintercard(mr_call_t *c);
+void cmd_zrandmember(mr_call_t *c);
+void cmd_zscan(mr_call_t *c);
+/* keys after numkeys for dispatch's locking (mr_cmd_t.getkeys): ZMPOP;
+ * Z{UNION,INTER,DIFF}STORE (destination + inputs); ZUNION, ZINTER, ZDIFF,
+ * ZINTERCARD */
+int zmpop_getkeys(const mr_call_t *c, int *key_argv_idx, int max);
+void cmd_bzpopmin(mr_call_t *c);
+void cmd_bzpopmax(mr_call_t *c);
+void cmd_bzmpop(mr_call_t *c);
+int bzmpop_getkeys(const mr_call_t *c, int *key_argv_idx, int max); /* BZMPOP */
+int zsetop_store_getkeys(const mr_call_t *c, int *key_argv_idx, int max);
+int zsetop_getkeys(const mr_call_t *c, int *key_argv_idx, int max);
+
 #endif

@@ -75,6 +75,12 @@ static const option_t options[] = {
     {"hash-max-listpack-value", OPT_ATOMIC, true, OFF(hash_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "longest field or value a compact hash holds (bytes)"},
     {"list-max-listpack-size", OPT_ATOMIC, true, OFF(list_max_listpack_size), "-2", I32MIN, I32MAX, NULL, NULL, "list node size: -1..-5 = 4..64 KiB, positive = elements", "list-max-ziplist-size"},
     {"list-compress-depth", OPT_ATOMIC, true, OFF(list_compress_depth), "0", 0, I32MAX, NULL, NULL, "accepted and reported; list nodes are not compressed"},
+    /* Redis 7.0 still accepts the ziplist names as aliases, and CONFIG GET
+     * lists both; an alias is a second row on the same field */
+    {"zset-max-listpack-entries", OPT_ATOMIC, true, OFF(zset_max_listpack_entries), "128", 0, LLMAX, NULL, NULL, "largest sorted set kept in the compact encoding (members)"},
+    {"zset-max-ziplist-entries", OPT_ATOMIC, true, OFF(zset_max_listpack_entries), "128", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-entries"},
+    {"zset-max-listpack-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "longest member a compact sorted set holds (bytes)"},
+    {"zset-max-ziplist-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-value"},
     {"save", OPT_ONLY, false, OFF(save), "", 0, 0, NULL, "Invalid save parameters", "snapshots are not built yet: must be empty"},
     {"appendonly", OPT_BOOL, true, OFF(appendonly), "no", 0, 0, NULL, NULL, "log every write to the append-only file (yes/no)"},
     {"appendfsync", OPT_ENUM, true, OFF(appendfsync), "everysec", 0, 0, fsync_policies, NULL, "fsync the AOF: always (before replying), everysec or no"},

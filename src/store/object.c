@@ -6,6 +6,7 @@
 #include "types/fieldtab.h"
 #include "types/listpack.h"
 #include "types/quicklist.h"
+#include "types/zset.h"
 
 /* Redis keeps strings of up to 44 bytes in the object's own allocation
  * ("embstr") and integers that fit a long as "int", and turns a string
@@ -25,6 +26,9 @@ void mr_obj_free(mr_type_t type, unsigned enc, void *obj) {
             mr_lp_free(obj);
         else
             mr_ft_free(obj);
+        return;
+    case MR_T_ZSET:
+        mr_zset_free(obj);
         return;
     default:
         abort(); /* no other collection type is stored yet */
@@ -68,6 +72,8 @@ void *mr_obj_dup(mr_type_t type, unsigned enc, const void *obj) {
         /* iterating pauses the table's rehashing: it changes no entry */
         return enc == MR_ENC_LISTPACK ? listpack_dup(obj)
                                       : fieldtab_dup((mr_ft_t *)obj);
+    case MR_T_ZSET:
+        return mr_zset_dup(obj);
     default:
         abort();
     }
@@ -82,6 +88,8 @@ const char *mr_obj_encoding_name(const mr_entry_t *e) {
             return "int";
         return e->vlen <= EMBSTR_MAX ? "embstr" : "raw";
     }
+    if (mr_entry_type(e) == MR_T_ZSET)
+        return mr_zset_encoding_name(mr_entry_obj(e));
     switch (mr_entry_enc(e)) {
     case MR_ENC_LISTPACK: return "listpack";
     case MR_ENC_HASHTABLE: return "hashtable";

@@ -636,25 +636,12 @@ uint64_t mr_db_scan(int db, uint64_t cursor, long count, int64_t now_ms,
     }
 }
 
-/* A per-thread splitmix64 stream: RANDOMKEY and the dict's random pick do
- * not need more, and a per-thread state needs no lock. */
-static _Thread_local uint64_t rnd_state;
-
-static uint64_t rnd64(void) {
-    if (!rnd_state)
-        rnd_state = mr_monotonic_us() ^ (uint64_t)(uintptr_t)&rnd_state;
-    uint64_t z = (rnd_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* With the shard locked: copies a random live key of the slot into out,
  * deleting the expired ones it draws. */
 static bool random_in_slot(db_slot_t *s, int db, int64_t now_ms,
                            mr_buf_t *out) {
     while (s && mr_dict_count(&s->dict) > 0) {
-        mr_entry_t *e = mr_dict_random(&s->dict, rnd64);
+        mr_entry_t *e = mr_dict_random(&s->dict, mr_rand64);
         if (!entry_expired(e, now_ms)) {
             out->len = 0;
             mr_buf_append(out, mr_entry_key(e), e->klen);
@@ -669,14 +656,14 @@ static bool random_in_slot(db_slot_t *s, int db, int64_t now_ms,
 bool mr_db_random_key(int db, int64_t now_ms, mr_buf_t *out) {
     size_t ns = mr_store_nshards();
     for (int i = 0; i < RANDOM_SHARD_PROBES; i++) {
-        uint32_t shard = (uint32_t)rnd64() & shard_mask;
+        uint32_t shard = (uint32_t)mr_rand64() & shard_mask;
         pthread_mutex_lock(&shards[shard].mu);
         bool ok = random_in_slot(slot_get(shard, db), db, now_ms, out);
         pthread_mutex_unlock(&shards[shard].mu);
         if (ok) return true;
     }
     /* few keys in few shards: walk them all from a random one */
-    uint32_t start = (uint32_t)rnd64();
+    uint32_t start = (uint32_t)mr_rand64();
     for (size_t i = 0; i < ns; i++) {
         uint32_t shard = (uint32_t)(start + i) & shard_mask;
         pthread_mutex_lock(&shards[shard].mu);

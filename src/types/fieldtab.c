@@ -421,6 +421,42 @@ mr_ft_entry_t *mr_ft_random(mr_ft_t *ft, uint64_t (*rnd)(void)) {
     return NULL; /* unreachable: cnt entries are in table t */
 }
 
+void mr_ft_random_distinct(mr_ft_t *ft, size_t count, uint64_t (*rnd)(void),
+                           mr_ft_pick_fn fn, void *ctx) {
+    size_t size = ft->count;
+    if (count > size) count = size;
+    if (count * 3 > size) {
+        /* a large share: a partial shuffle of pointers to every entry
+         * (sized by the table, not by the caller's count) */
+        mr_ft_entry_t **all = mr_xmalloc((size ? size : 1) * sizeof *all);
+        size_t n = 0;
+        mr_ft_iter_t it;
+        mr_ft_iter_start(ft, &it);
+        for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;)
+            all[n++] = e;
+        mr_ft_iter_end(&it);
+        for (size_t i = 0; i < count; i++) {
+            size_t j = i + (size_t)(rnd() % (n - i));
+            mr_ft_entry_t *t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+            fn(ctx, all[i]);
+        }
+        mr_free(all);
+        return;
+    }
+    /* a small share: draw until `count` distinct ones came up (at most a
+     * third of the table, so under 1.5 draws each on average) */
+    mr_ft_t *seen = mr_ft_create(MR_FT_SET);
+    while (seen->count < count) {
+        mr_ft_entry_t *e = mr_ft_random(ft, rnd);
+        bool existed;
+        mr_ft_upsert(seen, e->data, e->klen, &existed);
+        if (!existed) fn(ctx, e);
+    }
+    mr_ft_free(seen);
+}
+
 /* Reverses the bits of a 64-bit word: swap adjacent bits, then pairs, then
  * nibbles, then bytes. */
 static uint64_t rev64(uint64_t v) {

@@ -149,6 +149,16 @@ bool mr_ft_delete(mr_ft_t *ft, const void *key, size_t klen);
  * so it never loops forever. Does not modify the table. */
 mr_ft_entry_t *mr_ft_random(mr_ft_t *ft, uint64_t (*rnd)(void));
 
+/* Calls fn for `count` distinct random entries, in random order (SPOP,
+ * SRANDMEMBER, HRANDFIELD, ZRANDMEMBER with a positive count); a count
+ * past the table's size means all of them. Memory is bounded by the
+ * table's size whatever the count: a large share is a partial shuffle of
+ * pointers to every entry, a small one random draws remembered in a small
+ * set. fn may read the table but must not modify it. */
+typedef void (*mr_ft_pick_fn)(void *ctx, mr_ft_entry_t *e);
+void mr_ft_random_distinct(mr_ft_t *ft, size_t count, uint64_t (*rnd)(void),
+                           mr_ft_pick_fn fn, void *ctx);
+
 /* Called for each entry of a scan step. Must not add, delete or replace
  * values in the table (it may read it, mr_ft_find included). */
 typedef void (*mr_ft_scan_fn)(void *ctx, mr_ft_entry_t *e);

@@ -8,9 +8,6 @@
  * stays one, as in Redis. The small helpers below hide the two encodings
  * from the handlers. Handlers run under the key's shard lock; replies, error
  * texts and argument checks (including their order) are Redis 7.0's. */
-#include <ctype.h>
-#include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -28,6 +25,7 @@
 #include "proto/errors.h"
 #include "types/fieldtab.h"
 #include "types/listpack.h"
+#include "types/scan.h"
 
 #define ERR_HASH_NOT_INT "ERR hash value is not an integer"
 #define ERR_HASH_NOT_FLOAT "ERR hash value is not a float"
@@ -439,22 +437,9 @@ void cmd_hgetall(mr_call_t *call) {
 
 /* ---- HRANDFIELD ---- */
 
-/* A per-thread splitmix64 stream; seeded lazily from the clock and the
- * thread's own address so workers draw different sequences. */
-static _Thread_local uint64_t rnd_state;
-
-static uint64_t rnd64(void) {
-    if (!rnd_state)
-        rnd_state = mr_monotonic_us() ^ (uint64_t)(uintptr_t)&rnd_state;
-    uint64_t z = (rnd_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* Uniform in [0, n), n > 0 (modulo bias is below 2^-40 for any hash that
  * fits in memory). */
-static size_t rnd_below(size_t n) { return (size_t)(rnd64() % n); }
+static size_t rnd_below(size_t n) { return (size_t)(mr_rand64() % n); }
 
 /* One field (and its value) of an HRANDFIELD reply: RESP3 nests each pair
  * in its own array, RESP2 flattens. */
@@ -489,12 +474,22 @@ static void randfield_repeat(mr_call_t *call, mr_entry_t *e,
         if (is_lp(e)) {
             lp_pair(mr_entry_obj(e), rnd_below(size), &f, &v, fb, vb);
         } else {
-            mr_ft_entry_t *fe = mr_ft_random(mr_entry_obj(e), rnd64);
+            mr_ft_entry_t *fe = mr_ft_random(mr_entry_obj(e), mr_rand64);
             f = mr_ft_key(fe);
             v = mr_ft_value(fe);
         }
         reply_pick(call, f, v, withvalues);
     }
+}
+
+typedef struct randpick_ctx {
+    mr_call_t *call;
+    bool withvalues;
+} randpick_ctx_t;
+
+static void randpick(void *ctx, mr_ft_entry_t *fe) {
+    randpick_ctx_t *c = ctx;
+    reply_pick(c->call, mr_ft_key(fe), mr_ft_value(fe), c->withvalues);
 }
 
 /* Positive count below the size: `count` distinct fields. */
@@ -517,39 +512,8 @@ static void randfield_unique(mr_call_t *call, mr_entry_t *e,
         hash_iter_end(&it);
         return;
     }
-    mr_ft_t *ft = mr_entry_obj(e);
-    if (count * 3 > size) {
-        /* Many of the fields: shuffle pointers to all of them (sized by
-         * what exists) and take the first `count`. */
-        mr_ft_entry_t **all = mr_xmalloc(size * sizeof *all);
-        size_t n = 0;
-        mr_ft_iter_t fi;
-        mr_ft_iter_start(ft, &fi);
-        for (mr_ft_entry_t *fe; (fe = mr_ft_iter_next(&fi)) != NULL;)
-            all[n++] = fe;
-        mr_ft_iter_end(&fi);
-        for (size_t i = 0; i < count; i++) {
-            size_t j = i + rnd_below(n - i);
-            mr_ft_entry_t *t = all[i];
-            all[i] = all[j];
-            all[j] = t;
-            reply_pick(call, mr_ft_key(all[i]), mr_ft_value(all[i]),
-                       withvalues);
-        }
-        mr_free(all);
-        return;
-    }
-    /* Few of many: draw until `count` distinct ones came up (expected
-     * under 1.5 draws each since count <= size / 3). */
-    mr_ft_t *seen = mr_ft_create(MR_FT_SET);
-    while (mr_ft_count(seen) < count) {
-        mr_ft_entry_t *fe = mr_ft_random(ft, rnd64);
-        mr_str_t f = mr_ft_key(fe);
-        bool existed;
-        mr_ft_upsert(seen, f.ptr, f.len, &existed);
-        if (!existed) reply_pick(call, f, mr_ft_value(fe), withvalues);
-    }
-    mr_ft_free(seen);
+    randpick_ctx_t c = {call, withvalues};
+    mr_ft_random_distinct(mr_entry_obj(e), count, mr_rand64, randpick, &c);
 }
 
 static void randfield_count(mr_call_t *call, long long l, bool withvalues) {
@@ -621,115 +585,39 @@ void cmd_hrandfield(mr_call_t *call) {
     if (is_lp(e)) {
         lp_pair(mr_entry_obj(e), rnd_below(hash_len(e)), &f, &v, fb, vb);
     } else {
-        f = mr_ft_key(mr_ft_random(mr_entry_obj(e), rnd64));
+        f = mr_ft_key(mr_ft_random(mr_entry_obj(e), mr_rand64));
     }
     mr_reply_bulk(call->reply, f.ptr, f.len);
 }
 
 /* ---- HSCAN ---- */
 
-typedef struct hscan_ctx {
-    mr_str_t pat;
-    bool use_pat;   /* false for "*" */
-    mr_buf_t found; /* [u32 len][bytes] field, value, ... */
-    long n;         /* elements in found */
-    long seen;      /* elements visited, before MATCH filtering */
-} hscan_ctx_t;
-
-static void hscan_add(hscan_ctx_t *s, mr_str_t f, mr_str_t v) {
-    s->seen += 2;
-    if (s->use_pat &&
-        !mr_glob_match(s->pat.ptr, s->pat.len, f.ptr, f.len, false))
-        return;
-    mr_str_t both[2] = {f, v};
-    for (int i = 0; i < 2; i++) {
-        uint32_t len = (uint32_t)both[i].len;
-        mr_buf_append(&s->found, &len, sizeof len);
-        mr_buf_append(&s->found, both[i].ptr, both[i].len);
-    }
-    s->n += 2;
-}
-
 static void hscan_visit(void *ctx, mr_ft_entry_t *fe) {
-    hscan_add(ctx, mr_ft_key(fe), mr_ft_value(fe));
-}
-
-/* The cursor as Redis reads it (strtoull): a sign, leading zeros and an
- * empty string are accepted, leading spaces, junk and overflow are not;
- * the text ends at its first NUL byte. */
-static bool parse_cursor(mr_str_t arg, uint64_t *out) {
-    char *buf = mr_xmalloc(arg.len + 1);
-    memcpy(buf, arg.ptr, arg.len);
-    buf[arg.len] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(buf, &end, 10);
-    bool ok = !isspace((unsigned char)buf[0]) && *end == '\0' &&
-              errno != ERANGE;
-    mr_free(buf);
-    if (ok) *out = v;
-    return ok;
+    mr_str_t v = mr_ft_value(fe);
+    mr_scan_add(ctx, mr_ft_key(fe), &v);
 }
 
 void cmd_hscan(mr_call_t *call) {
     uint64_t cursor;
-    if (!parse_cursor(call->argv[2], &cursor)) {
-        mr_reply_err(call->reply, MR_ERR_INVALID_CURSOR);
-        return;
-    }
+    if (!mr_arg_cursor(call, 2, &cursor)) return;
     bool wrong;
     mr_entry_t *e = read_hash(call, &wrong);
     if (wrong) return;
+    mr_scan_t s = {0};
     if (!e) { /* Redis answers before reading the options */
-        mr_reply_array(call->reply, 2);
-        mr_reply_bulk(call->reply, "0", 1);
-        mr_reply_array(call->reply, 0);
+        mr_scan_reply(call->reply, 0, &s);
         return;
     }
-    hscan_ctx_t s = {.use_pat = false};
     long long count = 10;
-    for (int i = 3; i < call->argc; i += 2) {
-        bool has_value = i + 1 < call->argc;
-        if (has_value && mr_str_eq_ci(call->argv[i], "count")) {
-            if (!mr_arg_ll(call, i + 1, &count)) return;
-            if (count < 1) {
-                mr_reply_syntax_err(call);
-                return;
-            }
-        } else if (has_value && mr_str_eq_ci(call->argv[i], "match")) {
-            s.pat = call->argv[i + 1];
-            s.use_pat = !(s.pat.len == 1 && s.pat.ptr[0] == '*');
-        } else {
-            mr_reply_syntax_err(call);
-            return;
-        }
-    }
+    if (!mr_arg_scan_opts(call, 3, &count, &s.pat)) return;
     uint64_t next = 0;
     if (is_lp(e)) { /* small: everything at once, cursor 0 */
         hash_iter_t it;
         hash_iter_start(&it, e);
-        while (hash_iter_next(&it)) hscan_add(&s, it.f, it.v);
+        while (hash_iter_next(&it)) mr_scan_add(&s, it.f, &it.v);
         hash_iter_end(&it);
     } else {
-        /* Like Redis: up to count * 10 bucket visits while fewer than
-         * `count` elements (fields and values both count) were seen. */
-        long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-        next = cursor;
-        do {
-            next = mr_ft_scan(mr_entry_obj(e), next, hscan_visit, &s);
-        } while (next && budget-- && s.seen < count);
+        next = mr_scan_table(mr_entry_obj(e), cursor, count, hscan_visit, &s);
     }
-    char cbuf[24];
-    int clen = snprintf(cbuf, sizeof cbuf, "%" PRIu64, next);
-    mr_reply_array(call->reply, 2);
-    mr_reply_bulk(call->reply, cbuf, (size_t)clen);
-    mr_reply_array(call->reply, s.n);
-    for (size_t off = 0; off < s.found.len;) {
-        uint32_t len;
-        memcpy(&len, s.found.data + off, sizeof len);
-        off += sizeof len;
-        mr_reply_bulk(call->reply, s.found.data + off, len);
-        off += len;
-    }
-    mr_buf_free(&s.found);
+    mr_scan_reply(call->reply, next, &s);
 }

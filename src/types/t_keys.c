@@ -7,8 +7,6 @@
  * in every database, so COPY ... DB n and MOVE need no extra lock for their
  * destination. KEYS, SCAN, RANDOMKEY, DBSIZE and FLUSH* are NOLOCK commands:
  * they call the whole-keyspace store functions, which lock shard by shard. */
-#include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -216,22 +214,6 @@ void cmd_keys(mr_call_t *call) {
     mr_reply_defer_array(call->reply, mark, s.n);
 }
 
-/* Redis reads the cursor with strtoull: leading whitespace and trailing
- * junk are errors, but a sign, leading zeros, an empty string (0) and
- * negative numbers (wrapped around) are accepted; the text ends at a NUL. */
-static bool parse_cursor(mr_str_t arg, uint64_t *out) {
-    char *s = mr_xmalloc(arg.len + 1);
-    memcpy(s, arg.ptr, arg.len);
-    s[arg.len] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    bool ok = !isspace((unsigned char)s[0]) && *end == '\0' && errno != ERANGE;
-    mr_free(s);
-    if (ok) *out = v;
-    return ok;
-}
-
 static int parse_type_name(mr_str_t t) {
     static const mr_type_t types[] = {MR_T_STRING, MR_T_LIST, MR_T_SET,
                                       MR_T_ZSET, MR_T_HASH};
@@ -242,10 +224,7 @@ static int parse_type_name(mr_str_t t) {
 
 void cmd_scan(mr_call_t *call) {
     uint64_t cursor;
-    if (!parse_cursor(call->argv[1], &cursor)) {
-        mr_reply_err(call->reply, MR_ERR_INVALID_CURSOR);
-        return;
-    }
+    if (!mr_arg_cursor(call, 1, &cursor)) return;
     scan_ctx_t s = {.type = SCAN_ANY_TYPE};
     long long count = 10;
     for (int i = 2; i < call->argc; i += 2) {

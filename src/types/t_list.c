@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
-#include "mr/aof.h"
 #include "mr/block.h"
 #include "mr/cmd.h"
 #include "mr/config.h"
@@ -620,20 +619,6 @@ static int blocked_where(const mr_call_t *call) {
     return call->cmd->fn == cmd_blpop ? MR_LIST_HEAD : MR_LIST_TAIL;
 }
 
-/* The AOF gets the non-blocking command that did the same (as Redis
- * propagates a BLPOP as the LPOP that happened): through the handler's
- * record, or, for a blocked client served by another client's push (a
- * call dispatch did not set up: no prop), directly. */
-static void log_as(mr_call_t *call, int argc, const mr_str_t *argv) {
-    if (call->prop) {
-        mr_prop_cmd(call, argc);
-        for (int i = 0; i < argc; i++) mr_prop_arg_str(call, argv[i]);
-        return;
-    }
-    uint64_t end = mr_aof_log_locked(call->db, argc, argv);
-    if (end) call->aof_end = end;
-}
-
 static mr_str_t end_name(int where) {
     return where == MR_LIST_HEAD ? (mr_str_t){"LEFT", 4}
                                  : (mr_str_t){"RIGHT", 5};
@@ -651,7 +636,7 @@ static void serve_bpop(mr_call_t *call, mr_str_t key) {
     mr_str_t rec[2] = {where == MR_LIST_HEAD ? (mr_str_t){"LPOP", 4}
                                              : (mr_str_t){"RPOP", 4},
                        key};
-    log_as(call, 2, rec);
+    mr_block_log_as(call, 2, rec);
 }
 
 /* BLPOP/BRPOP key [key ...] timeout */
@@ -704,7 +689,7 @@ static void bmove_at(mr_call_t *call, mr_str_t src, int from, int to) {
     if (call->dirty == before) return; /* WRONGTYPE: nothing moved */
     mr_str_t rec[5] = {{"LMOVE", 5}, src, call->argv[2], end_name(from),
                        end_name(to)};
-    log_as(call, 5, rec);
+    mr_block_log_as(call, 5, rec);
 }
 
 /* BLMOVE/BRPOPLPUSH served on its source `key` (argv[1]): the element, or
@@ -753,7 +738,7 @@ static void blmpop_pop(mr_call_t *call, mr_str_t key, mr_entry_t *e,
     mr_str_t rec[3] = {where == MR_LIST_HEAD ? (mr_str_t){"LPOP", 4}
                                              : (mr_str_t){"RPOP", 4},
                        key, {num, (size_t)nl}};
-    log_as(call, 3, rec);
+    mr_block_log_as(call, 3, rec);
 }
 
 /* BLMPOP served on `key`: [key, [elements...]]. */

@@ -12,9 +12,6 @@
  * hook (sintercard_getkeys) finds after numkeys. A set that becomes empty is
  * deleted, as in Redis. Allocations are bounded by data that exists (the
  * set's size, argc), never by a count the client sent. */
-#include <ctype.h>
-#include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +26,7 @@
 #include "mr/util.h"
 #include "proto/errors.h"
 #include "types/fieldtab.h"
+#include "types/scan.h"
 
 #define ERR_NUMKEYS "ERR numkeys should be greater than 0"
 #define ERR_NUMKEYS_ARGS "ERR Number of keys can't be greater than number of args"
@@ -37,36 +35,14 @@
 
 /* ---- helpers ---- */
 
-/* A per-thread splitmix64 stream for SPOP / SRANDMEMBER, seeded lazily from
- * the clock and the thread's own address. */
-static _Thread_local uint64_t rng_state;
-
-static uint64_t set_rnd(void) {
-    if (rng_state == 0)
-        rng_state = (uint64_t)mr_ustime() ^ (uint64_t)(uintptr_t)&rng_state ^
-                    0x2545F4914F6CDD1DULL;
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 /* Looks argv[i] up. Returns false after replying WRONGTYPE; otherwise *ft
  * is the set's table, or NULL when the key is absent. */
 static bool lookup_set(mr_call_t *call, int i, bool write, mr_entry_t **ent,
                        mr_ft_t **ft) {
-    mr_str_t k = call->argv[i];
-    mr_entry_t *e = write
-        ? mr_db_lookup_write_locked(call->db, k.ptr, k.len, call->now_ms)
-        : mr_db_lookup_read_locked(call->db, k.ptr, k.len, call->now_ms);
+    mr_entry_t *e;
+    if (!mr_arg_lookup(call, i, write, MR_T_SET, &e)) return false;
     if (ent) *ent = e;
-    *ft = NULL;
-    if (!e) return true;
-    if (mr_entry_type(e) != MR_T_SET) {
-        mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
-        return false;
-    }
-    *ft = mr_entry_obj(e);
+    *ft = e ? mr_entry_obj(e) : NULL;
     return true;
 }
 
@@ -167,7 +143,7 @@ void cmd_scard(mr_call_t *call) {
 /* Pops one random member, replying it and adding it to the SREM the AOF
  * gets (randomness is logged as what it did). */
 static void pop_one(mr_call_t *call, mr_ft_t *ft) {
-    mr_ft_entry_t *e = mr_ft_random(ft, set_rnd);
+    mr_ft_entry_t *e = mr_ft_random(ft, mr_rand64);
     reply_key(call->reply, e);
     mr_str_t k = mr_ft_key(e);
     mr_prop_arg_str(call, k);
@@ -196,7 +172,7 @@ static mr_ft_t *pop_many(mr_call_t *call, mr_ft_t *ft, size_t count) {
     }
     mr_ft_t *keep = mr_ft_create(MR_FT_SET);
     for (size_t i = 0; i < remaining; i++) {
-        mr_ft_entry_t *e = mr_ft_random(ft, set_rnd);
+        mr_ft_entry_t *e = mr_ft_random(ft, mr_rand64);
         mr_str_t k = mr_ft_key(e);
         mr_ft_add(keep, k.ptr, k.len);
         mr_ft_delete(ft, k.ptr, k.len);
@@ -259,38 +235,11 @@ void cmd_spop(mr_call_t *call) {
 }
 
 /* SRANDMEMBER key count, 0 < count < size, distinct members. */
+static void reply_pick(void *ctx, mr_ft_entry_t *e) { reply_key(ctx, e); }
+
 static void rand_distinct(mr_reply_t *r, mr_ft_t *ft, size_t count) {
-    size_t size = mr_ft_count(ft);
     mr_reply_array(r, (long)count);
-    if (count * 3 > size) {
-        /* a large share: a partial shuffle of every entry (size pointers) */
-        mr_ft_entry_t **all = mr_xmalloc(sizeof *all * size);
-        size_t n = 0;
-        mr_ft_iter_t it;
-        mr_ft_iter_start(ft, &it);
-        for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;)
-            all[n++] = e;
-        mr_ft_iter_end(&it);
-        for (size_t i = 0; i < count; i++) {
-            size_t j = i + (size_t)(set_rnd() % (n - i));
-            mr_ft_entry_t *t = all[i];
-            all[i] = all[j];
-            all[j] = t;
-            reply_key(r, all[i]);
-        }
-        mr_free(all);
-        return;
-    }
-    /* a small share: draw until `count` distinct ones (at most size / 3) */
-    mr_ft_t *seen = mr_ft_create(MR_FT_SET);
-    while (mr_ft_count(seen) < count) {
-        mr_ft_entry_t *e = mr_ft_random(ft, set_rnd);
-        mr_str_t k = mr_ft_key(e);
-        bool existed;
-        mr_ft_upsert(seen, k.ptr, k.len, &existed);
-        if (!existed) reply_key(r, e);
-    }
-    mr_ft_free(seen);
+    mr_ft_random_distinct(ft, count, mr_rand64, reply_pick, r);
 }
 
 void cmd_srandmember(mr_call_t *call) {
@@ -316,7 +265,7 @@ void cmd_srandmember(mr_call_t *call) {
         if (!ft)
             mr_reply_null(call->reply);
         else
-            reply_key(call->reply, mr_ft_random(ft, set_rnd));
+            reply_key(call->reply, mr_ft_random(ft, mr_rand64));
         return;
     }
     if (!ft || count == 0) {
@@ -331,7 +280,7 @@ void cmd_srandmember(mr_call_t *call) {
         mr_reply_array(call->reply, (long)n);
         for (long long i = 0; i < n; i++) {
             if (mr_reply_cut_if_huge(call, start)) return;
-            reply_key(call->reply, mr_ft_random(ft, set_rnd));
+            reply_key(call->reply, mr_ft_random(ft, mr_rand64));
         }
         return;
     }
@@ -621,92 +570,22 @@ void cmd_sintercard(mr_call_t *call) {
 
 /* ---- SSCAN key cursor [MATCH pattern] [COUNT count] ---- */
 
-/* Redis reads the cursor with strtoull: leading whitespace and trailing
- * junk are errors; a sign, leading zeros and an empty string are accepted;
- * the text ends at a NUL byte. */
-static bool parse_cursor(mr_str_t arg, uint64_t *out) {
-    char *s = mr_xmalloc(arg.len + 1);
-    memcpy(s, arg.ptr, arg.len);
-    s[arg.len] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    bool ok = !isspace((unsigned char)s[0]) && *end == '\0' && errno != ERANGE;
-    mr_free(s);
-    if (ok) *out = v;
-    return ok;
-}
-
-typedef struct sscan_ctx {
-    mr_buf_t keys; /* [uint32 len][bytes]... */
-    long long n;
-} sscan_ctx_t;
-
 static void sscan_visit(void *ctx, mr_ft_entry_t *e) {
-    sscan_ctx_t *s = ctx;
-    uint32_t len = e->klen;
-    mr_buf_append(&s->keys, &len, sizeof len);
-    mr_buf_append(&s->keys, e->data, len);
-    s->n++;
+    mr_scan_add(ctx, mr_ft_key(e), NULL);
 }
 
 void cmd_sscan(mr_call_t *call) {
     uint64_t cursor;
-    if (!parse_cursor(call->argv[2], &cursor)) {
-        mr_reply_err(call->reply, MR_ERR_INVALID_CURSOR);
-        return;
-    }
+    if (!mr_arg_cursor(call, 2, &cursor)) return;
     mr_ft_t *ft;
     if (!lookup_set(call, 1, false, NULL, &ft)) return;
+    mr_scan_t s = {0};
     if (!ft) { /* Redis answers before looking at the options */
-        mr_reply_array(call->reply, 2);
-        mr_reply_bulk(call->reply, "0", 1);
-        mr_reply_array(call->reply, 0);
+        mr_scan_reply(call->reply, 0, &s);
         return;
     }
     long long count = 10;
-    mr_str_t pat = {"*", 1};
-    for (int i = 3; i < call->argc; i += 2) {
-        bool has_value = i + 1 < call->argc;
-        if (has_value && mr_str_eq_ci(call->argv[i], "count")) {
-            if (!mr_arg_ll(call, i + 1, &count)) return;
-            if (count < 1) {
-                mr_reply_syntax_err(call);
-                return;
-            }
-        } else if (has_value && mr_str_eq_ci(call->argv[i], "match")) {
-            pat = call->argv[i + 1];
-        } else {
-            mr_reply_syntax_err(call);
-            return;
-        }
-    }
-    /* as Redis: up to count*10 bucket steps until count members are
-     * collected; the pattern filters afterwards */
-    long long max_steps = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-    sscan_ctx_t s = {0};
-    do {
-        cursor = mr_ft_scan(ft, cursor, sscan_visit, &s);
-    } while (cursor && max_steps-- && s.n < count);
-
-    bool use_pat = !(pat.len == 1 && pat.ptr[0] == '*');
-    char cbuf[24];
-    int clen = snprintf(cbuf, sizeof cbuf, "%" PRIu64, cursor);
-    mr_reply_array(call->reply, 2);
-    mr_reply_bulk(call->reply, cbuf, (size_t)clen);
-    size_t mark = mr_reply_defer(call->reply);
-    long n = 0;
-    for (size_t off = 0; off < s.keys.len;) {
-        uint32_t len;
-        memcpy(&len, s.keys.data + off, sizeof len);
-        off += sizeof len;
-        const char *k = s.keys.data + off;
-        off += len;
-        if (use_pat && !mr_glob_match(pat.ptr, pat.len, k, len, false))
-            continue;
-        mr_reply_bulk(call->reply, k, len);
-        n++;
-    }
-    mr_reply_defer_array(call->reply, mark, n);
-    mr_buf_free(&s.keys);
+    if (!mr_arg_scan_opts(call, 3, &count, &s.pat)) return;
+    mr_scan_reply(call->reply,
+                  mr_scan_table(ft, cursor, count, sscan_visit, &s), &s);
 }

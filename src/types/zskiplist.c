@@ -102,12 +102,57 @@ static void find_path(const mr_zsl_t *zsl, double score, const char *m,
     mr_zsl_node_t *x = zsl->head;
     for (int i = zsl->level - 1; i >= 0; i--) {
         rank[i] = i == zsl->level - 1 ? 0 : rank[i + 1];
-        while (x->level[i].forward &&
-               node_cmp(x->level[i].forward, score, m, len) < 0) {
+        mr_zsl_node_t *f;
+        while ((f = x->level[i].forward) && node_cmp(f, score, m, len) < 0) {
             rank[i] += x->level[i].span;
-            x = x->level[i].forward;
+            x = f;
+            /* when this level's next comparison fails, the one below is
+             * with x's lower link: start fetching that node now */
+            if (i) __builtin_prefetch(x->level[i - 1].forward);
         }
         update[i] = x;
+    }
+}
+
+/* find_path for two keys at once, A and B (ZADD moving a member: its old
+ * place and its new one). A descent is a chain of dependent loads, each
+ * likely a cache miss on a big list; running the two chains step by step,
+ * and asking for both next nodes before comparing either, keeps two misses
+ * in flight instead of one. (A walk that has stopped at a level compares
+ * the same, cached, node again until the other stops: cheaper than the
+ * branches that would skip it, as measured on 100k-member sets.) Each
+ * step also asks for the node one level down, which the walk reads next
+ * when this level's comparison fails. */
+static void find_path2(const mr_zsl_t *zsl, double sa, const char *ma,
+                       size_t la, mr_zsl_node_t **ua, size_t *ra, double sb,
+                       const char *mb, size_t lb, mr_zsl_node_t **ub,
+                       size_t *rb) {
+    mr_zsl_node_t *xa = zsl->head, *xb = zsl->head;
+    size_t rka = 0, rkb = 0;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        bool ga, gb;
+        do {
+            mr_zsl_node_t *fa = xa->level[i].forward;
+            mr_zsl_node_t *fb = xb->level[i].forward;
+            if (fa) __builtin_prefetch(fa);
+            if (fb) __builtin_prefetch(fb);
+            ga = fa && node_cmp(fa, sa, ma, la) < 0;
+            gb = fb && node_cmp(fb, sb, mb, lb) < 0;
+            if (ga) {
+                rka += xa->level[i].span;
+                xa = fa;
+                if (i) __builtin_prefetch(xa->level[i - 1].forward);
+            }
+            if (gb) {
+                rkb += xb->level[i].span;
+                xb = fb;
+                if (i) __builtin_prefetch(xb->level[i - 1].forward);
+            }
+        } while (ga || gb);
+        ua[i] = xa;
+        ra[i] = rka;
+        ub[i] = xb;
+        rb[i] = rkb;
     }
 }
 
@@ -224,16 +269,31 @@ mr_zsl_node_t *mr_zsl_update_score(mr_zsl_t *zsl, mr_zsl_node_t *node,
         node->score = new_score;
         return node;
     }
-    mr_zsl_node_t *update[MR_ZSL_MAX_LEVEL];
-    size_t rank[MR_ZSL_MAX_LEVEL];
-    find_path(zsl, node->score, m, len, update, rank);
-    assert(update[0]->level[0].forward == node);
-    unlink_node(zsl, node, update);
+    /* Both paths, the node's (to unlink it) and its new place's, in one
+     * interleaved descent over the list as it is now. */
+    mr_zsl_node_t *uold[MR_ZSL_MAX_LEVEL], *unew[MR_ZSL_MAX_LEVEL];
+    size_t rold[MR_ZSL_MAX_LEVEL], rnew[MR_ZSL_MAX_LEVEL];
+    int levels = zsl->level;
+    find_path2(zsl, node->score, m, len, uold, rold, new_score, m, len, unew,
+               rnew);
+    assert(uold[0]->level[0].forward == node);
+    size_t node_rank = rold[0] + 1;
+    unlink_node(zsl, node, uold);
+    /* The new place's path as it would have been found without the node:
+     * where it went through the node, it goes through the node's
+     * predecessor at that level; nodes after the node moved up a rank. */
+    for (int i = 0; i < levels; i++) {
+        if (unew[i] == node) {
+            unew[i] = uold[i];
+            rnew[i] = rold[i];
+        } else if (rnew[i] > node_rank) {
+            rnew[i]--;
+        }
+    }
     /* Relink the same allocation, keeping its levels, so that pointers to
      * the node held by the caller's dict stay valid. */
     node->score = new_score;
-    find_path(zsl, new_score, m, len, update, rank);
-    link_node(zsl, node, update, rank);
+    link_node(zsl, node, unew, rnew);
     return node;
 }
 

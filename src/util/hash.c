@@ -4,7 +4,10 @@
  * 64-bit words, the last word carrying the length in its top byte.
  *
  * The key is process-wide and set once at start-up from OS randomness, so a
- * client cannot predict which keys collide in a shard's table. */
+ * client cannot predict which keys collide in a shard's table.
+ *
+ * Also the per-thread random stream for random picks (mr_rand64). */
+#include <stdint.h>
 #include <string.h>
 
 #include "mr/util.h"
@@ -87,4 +90,18 @@ uint64_t mr_hash(const void *p, size_t n)
     SIPROUND;
     SIPROUND;
     return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* splitmix64 (Steele, Lea, Flood): one add and a mix per draw, full period
+ * from any seed. */
+static _Thread_local uint64_t rand_state;
+
+uint64_t mr_rand64(void)
+{
+    if (!rand_state)
+        rand_state = mr_monotonic_us() ^ (uint64_t)(uintptr_t)&rand_state;
+    uint64_t z = (rand_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
 }

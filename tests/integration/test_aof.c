@@ -175,6 +175,14 @@ static char *dump_state(int fd) {
             fprintf(m, "%s", e);
             free(e);
             h_resp_free(v);
+        } else if (!strcmp(t->str, "zset")) { /* in order, with scores */
+            h_resp_t *v = h_callp(fd, "ZRANGE", k, "0", "-1", "WITHSCORES", NULL);
+            for (size_t j = 0; j < v->n; j++) {
+                char *e = h_escape(v->elems[j]->str, v->elems[j]->len);
+                fprintf(m, "%s%s", j ? "," : "", e);
+                free(e);
+            }
+            h_resp_free(v);
         } else if (!strcmp(t->str, "list")) { /* in order */
             h_resp_t *v = h_callp(fd, "LRANGE", k, "0", "-1", NULL);
             for (size_t j = 0; j < v->n; j++) {
@@ -861,6 +869,15 @@ Test(aof, rewrite_keeps_every_type_and_drops_the_history, .timeout = 60) {
         h_bytes_free(&b);
     }
     expect_cmd(fd, "$1\r\n0\r\n", "LPOP", "biglist");
+    for (int i = 0; i < 200; i++) { /* both encodings, awkward scores */
+        char sc[32], mem[16];
+        snprintf(sc, sizeof sc, "%.17g", i % 5 ? i / 7.0 : -1e300 * i);
+        snprintf(mem, sizeof mem, "m%d", i);
+        h_bytes_t b = h_call(fd, "ZADD", "bigz", sc, mem, NULL);
+        h_bytes_free(&b);
+    }
+    expect_cmd(fd, ":3\r\n", "ZADD", "smallz", "inf", "a", "-inf", "b",
+               "0.1", "c");
     expect_cmd(fd, "+OK\r\n", "SELECT", "5");
     expect_cmd(fd, ":2\r\n", "SADD", "in5", "x", "y");
     expect_cmd(fd, "+OK\r\n", "SET", "bin\r\n", "a\r\nb");

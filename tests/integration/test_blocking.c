@@ -272,3 +272,57 @@ Test(blocking, many_waiters_served_or_timed_out) {
     wait_blocked(ctl, 0);
     close(ctl);
 }
+
+Test(blocking, sorted_set_pops) {
+    int fd = conn(), w = conn(), w2 = conn();
+    expect_cmd(fd, ":3\r\n", "ZADD", "blk:z:a", "1", "x", "2", "y", "3", "z");
+    expect_cmd(fd, "*3\r\n$7\r\nblk:z:a\r\n$1\r\nx\r\n$1\r\n1\r\n", "BZPOPMIN",
+               "blk:z:none", "blk:z:a", "0");
+    expect_cmd(fd, "*3\r\n$7\r\nblk:z:a\r\n$1\r\nz\r\n$1\r\n3\r\n", "BZPOPMAX",
+               "blk:z:a", "0");
+    expect_cmd(fd, "*2\r\n$7\r\nblk:z:a\r\n*1\r\n*2\r\n$1\r\ny\r\n$1\r\n2\r\n",
+               "BZMPOP", "0", "1", "blk:z:a", "MIN", "COUNT", "5");
+    expect_cmd(fd, "*-1\r\n", "BZPOPMIN", "blk:z:a", "0.05");
+    expect_cmd(fd, "*-1\r\n", "BZMPOP", "0.05", "1", "blk:z:a", "MAX");
+    expect_cmd(fd, "+OK\r\n", "SET", "blk:z:s", "x");
+    expect_cmd(fd, WRONGTYPE, "BZPOPMIN", "blk:z:s", "0");
+    expect_cmd(fd, "-ERR numkeys should be greater than 0\r\n", "BZMPOP", "0",
+               "0", "blk:z:a", "MIN");
+    expect_cmd(fd, "-ERR syntax error\r\n", "BZMPOP", "0", "1", "blk:z:a",
+               "LEFT");
+    expect_cmd(fd, "-ERR timeout is negative\r\n", "BZMPOP", "-1", "1",
+               "blk:z:a", "MIN");
+    /* blocked, then served by ZADD from another connection */
+    const char *b1[] = {"BZPOPMAX", "blk:z:b", "5"};
+    send_cmd(w, 3, b1);
+    wait_blocked(fd, 1);
+    const char *b2[] = {"BZMPOP", "5", "2", "blk:z:c", "blk:z:b", "MIN",
+                        "COUNT", "2"};
+    send_cmd(w2, 8, b2);
+    wait_blocked(fd, 2);
+    expect_cmd(fd, ":3\r\n", "ZADD", "blk:z:b", "1", "p", "2", "q", "3",
+               "r");
+    expect_reply(w, NULL, "*3\r\n$7\r\nblk:z:b\r\n$1\r\nr\r\n$1\r\n3\r\n");
+    expect_reply(w2, NULL,
+                 "*2\r\n$7\r\nblk:z:b\r\n*2\r\n*2\r\n$1\r\np\r\n$1\r\n1\r\n"
+                 "*2\r\n$1\r\nq\r\n$1\r\n2\r\n");
+    expect_cmd(fd, ":0\r\n", "EXISTS", "blk:z:b");
+    /* a list pushed on a key a zset popper waits on does not serve it */
+    send_cmd(w, 3, b1);
+    wait_blocked(fd, 1);
+    expect_cmd(fd, ":1\r\n", "RPUSH", "blk:z:b", "l");
+    cr_assert(h_no_data(w, 100));
+    expect_cmd(fd, ":1\r\n", "DEL", "blk:z:b");
+    h_bytes_t r = h_call(w2, "HELLO", "3", NULL);
+    h_bytes_free(&r);
+    const char *b3[] = {"BZPOPMIN", "blk:z:d", "5"};
+    send_cmd(w2, 3, b3);
+    wait_blocked(fd, 2);
+    expect_cmd(fd, ":1\r\n", "ZADD", "blk:z:d", "1.5", "m");
+    expect_reply(w2, NULL, "*3\r\n$7\r\nblk:z:d\r\n$1\r\nm\r\n,1.5\r\n");
+    expect_cmd(fd, ":1\r\n", "ZADD", "blk:z:b", "7", "n");
+    expect_reply(w, NULL, "*3\r\n$7\r\nblk:z:b\r\n$1\r\nn\r\n$1\r\n7\r\n");
+    close(fd);
+    close(w);
+    close(w2);
+}

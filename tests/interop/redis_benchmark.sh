@@ -87,6 +87,13 @@ check_eq "1000-byte value content" "$(cli GETRANGE key:__rand_int__ 0 -1 | wc -c
 bench "hashes and sets -P 16" HSET SADD SPOP -- -t hset,sadd,spop -n 20000 -P 16
 check_eq "HSET fields" "$(cli HLEN myhash)" "1"
 check_eq "SADD then SPOP empties the set" "$(cli EXISTS myset)" "0"
+# ZADD adds element:__rand_int__ with score 0 (-r would randomise both);
+# ZPOPMIN then pops it and, once the set is empty, answers empty arrays
+bench "sorted sets -P 16" ZADD ZPOPMIN -- -t zadd,zpopmin -n 20000 -P 16
+check_eq "ZADD then ZPOPMIN empties the sorted set" "$(cli EXISTS myzset)" "0"
+bench "sorted sets -r 1000" ZADD -- -t zadd -n 20000 -r 1000 -P 16
+check_eq "ZADD -r 1000: members" "$( (($(cli ZCARD myzset) > 900)) && echo yes)" "yes"
+check_eq "ZADD -r 1000: encoding" "$(cli OBJECT ENCODING myzset)" "skiplist"
 
 # lists: redis-benchmark's default list tests (one key, "mylist", 3-byte
 # random values); -t lrange

@@ -692,6 +692,46 @@ Test(fieldtab, random_mid_rehash_and_single) {
     mr_ft_free(ft);
 }
 
+/* mr_ft_random_distinct: exactly min(count, size) entries, none twice, all
+ * from the table, through both strategies (a large share shuffles, a small
+ * one draws), and every entry can come out. */
+typedef struct picks {
+    unsigned char *hit;
+    long n, calls, first;
+} picks_t;
+
+static void pick_fn(void *ctx, mr_ft_entry_t *e) {
+    picks_t *p = ctx;
+    long i = num_of(mr_ft_key(e), 1) - p->first;
+    cr_assert(i >= 0 && i < p->n, "entry %ld not in the table", i);
+    cr_assert_eq(p->hit[i] & 1, 0, "entry %ld picked twice", i);
+    p->hit[i] |= 1;
+    p->calls++;
+}
+
+Test(fieldtab, random_distinct) {
+    rng_seed(99);
+    long n = 300;
+    mr_ft_t *ft = mr_ft_create(MR_FT_SET);
+    for (long i = 0; i < n; i++) add_i(ft, "p", i);
+    unsigned char *ever = calloc((size_t)n, 1);
+    long counts[] = {1, 2, 50, 99, 100, 101, 250, 299, 300, 1000000};
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        for (int round = 0; round < 20; round++) {
+            picks_t p = {.hit = calloc((size_t)n, 1), .n = n};
+            mr_ft_random_distinct(ft, (size_t)counts[c], rng, pick_fn, &p);
+            long want = counts[c] < n ? counts[c] : n;
+            cr_assert_eq(p.calls, want, "count %ld: %ld picks", counts[c],
+                         p.calls);
+            for (long i = 0; i < n; i++) ever[i] |= p.hit[i];
+            free(p.hit);
+        }
+    }
+    for (long i = 0; i < n; i++) cr_assert(ever[i], "p%ld never picked", i);
+    free(ever);
+    mr_ft_free(ft);
+}
+
 static uint64_t rng_zero(void) { return 0; }
 static uint64_t rng_ones(void) { return ~(uint64_t)0; }
 
