@@ -65,14 +65,18 @@ void mr_parser_reset(mr_parser_t *p);
 mr_parse_status_t mr_resp_parse(mr_parser_t *p, const char *buf, size_t len,
                                 size_t *consumed);
 
-/* A look ahead, for prefetching (the parser still decides what the bytes
- * mean): if buf[0..len) starts with a complete multibulk request of 2 to
- * MR_PEEK_MAX_ARGS elements, sets *arg1 to its second element (pointing
- * into buf) and returns the request's length in bytes; otherwise (inline,
- * incomplete, malformed, bigger) returns 0. Checks no more than it must to
- * find the request's end. */
+/* A look ahead at a pipeline, and the parser's fast path: if buf[0..len)
+ * starts with a complete multibulk request of 1 to MR_PEEK_MAX_ARGS
+ * elements in the strict form clients send (counts and lengths without
+ * leading zeros, bulk lengths at most max_bulk), returns the request's
+ * length, sets *argc and points argv[0..min(argc, room)) into buf.
+ * Otherwise (inline, incomplete, malformed, bigger) returns 0 and the
+ * parser decides. For every request it accepts, mr_resp_parse would
+ * answer MR_PARSE_OK with the same argv and length (a unit test checks
+ * this on random and mutated input). */
 #define MR_PEEK_MAX_ARGS 64
-size_t mr_resp_peek(const char *buf, size_t len, mr_str_t *arg1);
+size_t mr_resp_peek(const char *buf, size_t len, long long max_bulk,
+                    mr_str_t *argv, int room, int *argc);
 
 /* Splits a line the way Redis's sdssplitargs does (spaces, "double quotes"
  * with \n \r \t \b \a \\ \" \xHH escapes, 'single quotes'). Arguments are

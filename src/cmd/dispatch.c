@@ -100,10 +100,33 @@ static int key_shards(const mr_call_t *call, uint32_t *stack, uint32_t **ids) {
     return n;
 }
 
+/* The last top-level name this thread looked up, byte for byte: a
+ * pipeline repeats one command in one spelling, so most lookups become one
+ * short memcmp instead of a case-folding hash and compare. */
+#define LAST_NAME_MAX 24
+static _Thread_local struct {
+    char name[LAST_NAME_MAX];
+    size_t len; /* 0: empty */
+    const mr_cmd_t *cmd;
+} last_lookup;
+
+static const mr_cmd_t *lookup_cached(mr_str_t name) {
+    if (name.len && name.len == last_lookup.len &&
+        memcmp(name.ptr, last_lookup.name, name.len) == 0)
+        return last_lookup.cmd;
+    const mr_cmd_t *cmd = mr_cmd_lookup(name.ptr, name.len);
+    if (cmd && name.len <= LAST_NAME_MAX) {
+        memcpy(last_lookup.name, name.ptr, name.len);
+        last_lookup.len = name.len;
+        last_lookup.cmd = cmd;
+    }
+    return cmd;
+}
+
 /* Resolves argv[0] (and argv[1] for containers) to a table row, replying the
  * error Redis gives when there is none or the arity is wrong. */
 static const mr_cmd_t *resolve(mr_call_t *call) {
-    const mr_cmd_t *cmd = mr_cmd_lookup(call->argv[0].ptr, call->argv[0].len);
+    const mr_cmd_t *cmd = lookup_cached(call->argv[0]);
     if (!cmd) {
         reply_unknown_command(call);
         return NULL;

@@ -92,10 +92,11 @@ mr_conn_t *mr_conn_new(mr_worker_t *w, int fd, bool is_unix) {
     return c;
 }
 
-static void execute(mr_conn_t *c, int64_t now_ms) {
+static void execute(mr_conn_t *c, mr_str_t *argv, int argc,
+                    int64_t now_ms) {
     mr_call_t call = {
-        .argv = c->parser.argv,
-        .argc = c->parser.argc,
+        .argv = argv,
+        .argc = argc,
         .reply = &c->reply,
         .conn = c,
         .db = atomic_load_explicit(&c->db, memory_order_relaxed),
@@ -107,54 +108,71 @@ static void execute(mr_conn_t *c, int64_t now_ms) {
         c->close_after_reply = true; /* CLIENT KILL of itself */
 }
 
-/* ---- look ahead: prefetching the keys of pipelined requests ----
+/* ---- look ahead: the pipeline's next requests ----
  * While one request runs, the keys of the next LOOKAHEAD requests already
  * in the buffer are being loaded (mr_store_prefetch_*): at -P16 a SET or
  * GET otherwise stalls on four or five dependent cache misses, one request
  * after another. The first key's hash is handed to the store as a hint so
- * the command does not compute it again. */
+ * the command does not compute it again, and a request the look ahead
+ * already split (mr_resp_peek) runs without going through the parser. */
 #define LOOKAHEAD 4
+#define FAST_ARGS 8 /* requests of up to this many elements skip the parser */
+
+typedef struct peeked {
+    const char *start; /* where the request begins */
+    size_t len;
+    int argc;          /* argv is valid when argc <= FAST_ARGS */
+    mr_str_t argv[FAST_ARGS];
+    bool prefetching;  /* it has a key (argc >= 2): pf is in use */
+    mr_prefetch_t pf;
+} peeked_t;
 
 typedef struct lookahead {
-    mr_prefetch_t pf[LOOKAHEAD]; /* a ring, oldest at head */
-    const char *start[LOOKAHEAD]; /* where each peeked request begins */
+    peeked_t q[LOOKAHEAD]; /* a ring, oldest at head */
     int head, n;
     size_t peek_off; /* the next request to peek at */
     bool stopped;    /* the parser must go first (inline, incomplete, ...) */
 } lookahead_t;
 
 static void lookahead_advance(lookahead_t *la, const char *buf, size_t len,
-                              int db) {
+                              int db, long long max_bulk) {
     while (!la->stopped && la->n < LOOKAHEAD && la->peek_off < len) {
-        mr_str_t key;
-        size_t n = mr_resp_peek(buf + la->peek_off, len - la->peek_off, &key);
-        if (n == 0) {
+        peeked_t *p = &la->q[(la->head + la->n) % LOOKAHEAD];
+        p->len = mr_resp_peek(buf + la->peek_off, len - la->peek_off,
+                              max_bulk, p->argv, FAST_ARGS, &p->argc);
+        if (p->len == 0) {
             la->stopped = true;
             break;
         }
-        int i = (la->head + la->n) % LOOKAHEAD;
-        la->start[i] = buf + la->peek_off;
-        mr_store_prefetch_start(&la->pf[i], db, key.ptr, key.len);
+        p->start = buf + la->peek_off;
+        p->prefetching = p->argc >= 2;
+        if (p->prefetching)
+            mr_store_prefetch_start(&p->pf, db, p->argv[1].ptr,
+                                    p->argv[1].len);
         la->n++;
-        la->peek_off += n;
+        la->peek_off += p->len;
     }
-    for (int k = 0; k < la->n; k++)
-        mr_store_prefetch_step(&la->pf[(la->head + k) % LOOKAHEAD]);
+    for (int k = 0; k < la->n; k++) {
+        peeked_t *p = &la->q[(la->head + k) % LOOKAHEAD];
+        if (p->prefetching) mr_store_prefetch_step(&p->pf);
+    }
 }
 
-/* The request at `at` is about to run: if it is the oldest peeked one, its
- * key's hash becomes the store's hint. */
-static void lookahead_take(lookahead_t *la, const char *at) {
-    if (la->n == 0) return;
-    if (la->start[la->head] != at) { /* out of step with the parser */
+/* The request at `at` is next: if it is the oldest peeked one, returns it
+ * (its key's hash becomes the store's hint), else NULL. */
+static peeked_t *lookahead_take(lookahead_t *la, const char *at) {
+    if (la->n == 0) return NULL;
+    peeked_t *p = &la->q[la->head];
+    if (p->start != at) { /* out of step with the parser */
         la->n = 0;
         la->stopped = true;
-        return;
+        return NULL;
     }
-    const mr_prefetch_t *pf = &la->pf[la->head];
-    mr_store_hash_hint(pf->key, pf->klen, pf->hash);
+    if (p->prefetching)
+        mr_store_hash_hint(p->pf.key, p->pf.klen, p->pf.hash);
     la->head = (la->head + 1) % LOOKAHEAD;
     la->n--;
+    return p;
 }
 
 /* Parses and runs every complete request in buf[0..len); returns how many
@@ -162,10 +180,22 @@ static void lookahead_take(lookahead_t *la, const char *at) {
 static size_t process(mr_conn_t *c, const char *buf, size_t len) {
     size_t off = 0;
     int64_t now_ms = mr_mstime();
-    lookahead_t la = {0};
+    lookahead_t la;
+    la.head = la.n = 0;
+    la.peek_off = 0;
+    la.stopped = false;
     while (off < len && !c->closing && !c->close_after_reply && !c->waiter) {
         lookahead_advance(&la, buf, len,
-                          atomic_load_explicit(&c->db, memory_order_relaxed));
+                          atomic_load_explicit(&c->db, memory_order_relaxed),
+                          c->parser.max_bulk);
+        peeked_t *p = lookahead_take(&la, buf + off);
+        if (p && p->argc <= FAST_ARGS && c->parser.kind == 0) {
+            /* the parser would agree (mr_resp_peek's contract) */
+            off += p->len;
+            execute(c, p->argv, p->argc, now_ms);
+            mr_store_hash_hint_clear();
+            continue;
+        }
         size_t used = 0;
         mr_parse_status_t st =
             mr_resp_parse(&c->parser, buf + off, len - off, &used);
@@ -177,11 +207,12 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
             mr_reply_err(&c->reply, c->parser.err);
             c->close_after_reply = true;
             off = len;
+            mr_store_hash_hint_clear();
             break;
         }
-        lookahead_take(&la, buf + off);
         off += used;
-        if (c->parser.argc > 0) execute(c, now_ms);
+        if (c->parser.argc > 0)
+            execute(c, c->parser.argv, c->parser.argc, now_ms);
         mr_store_hash_hint_clear();
     }
     if (c->out.len) mr_worker_queue_flush(c->w, c);

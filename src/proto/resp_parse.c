@@ -424,39 +424,44 @@ mr_parse_status_t mr_resp_parse(mr_parser_t *p, const char *buf, size_t len,
 /* ---- look ahead ---- */
 
 /* Reads the decimal number after buf[*pos] (the '*' or '$') up to its
- * "\r\n"; false when it is incomplete, not digits or too long. */
+ * "\r" and the byte after it (not inspected, as by the parser). False
+ * when it is incomplete, empty, not digits, has a leading zero (which the
+ * parser rejects) or is too long. */
 static bool peek_count(const char *buf, size_t len, size_t *pos,
                        size_t *out)
 {
-    size_t i = *pos + 1, v = 0;
-    for (int digits = 0; i < len && buf[i] != '\r'; i++, digits++) {
-        if (buf[i] < '0' || buf[i] > '9' || digits == 10)
+    size_t i = *pos + 1, start = i, v = 0;
+    for (; i < len && buf[i] != '\r'; i++) {
+        if (buf[i] < '0' || buf[i] > '9' || i - start == 10)
             return false;
         v = v * 10 + (size_t)(buf[i] - '0');
     }
-    if (i + 1 >= len)
+    if (i == start || (buf[start] == '0' && i - start > 1) || i + 1 >= len)
         return false;
     *pos = i + 2;
     *out = v;
     return true;
 }
 
-size_t mr_resp_peek(const char *buf, size_t len, mr_str_t *arg1)
+size_t mr_resp_peek(const char *buf, size_t len, long long max_bulk,
+                    mr_str_t *argv, int room, int *argc)
 {
     size_t pos = 0, n, blen;
     if (len == 0 || buf[0] != '*' || !peek_count(buf, len, &pos, &n) ||
-        n < 2 || n > MR_PEEK_MAX_ARGS)
+        n < 1 || n > MR_PEEK_MAX_ARGS)
         return 0;
     for (size_t i = 0; i < n; i++) {
         if (pos >= len || buf[pos] != '$' ||
-            !peek_count(buf, len, &pos, &blen) || blen > len - pos ||
+            !peek_count(buf, len, &pos, &blen) ||
+            (long long)blen > max_bulk || blen > len - pos ||
             len - pos - blen < 2)
             return 0;
-        if (i == 1) {
-            arg1->ptr = buf + pos;
-            arg1->len = blen;
+        if ((int)i < room) {
+            argv[i].ptr = buf + pos;
+            argv[i].len = blen;
         }
         pos += blen + 2;
     }
+    *argc = (int)n;
     return pos;
 }

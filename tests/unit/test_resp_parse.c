@@ -515,56 +515,127 @@ Test(split_args, appends_to_existing_buffer)
 
 /* ---- look ahead (mr_resp_peek) ---- */
 
-/* The peek must agree with the parser on where a request ends, and find
- * its second element, for every request it does not decline. */
+/* Whenever the peek accepts a request, the parser must accept it too, with
+ * the same length and the same elements (the fast path relies on it). */
+static void expect_agreement(const char *buf, size_t len, long long max_bulk)
+{
+    mr_str_t pv[MR_PEEK_MAX_ARGS];
+    int pargc = -1;
+    size_t n = mr_resp_peek(buf, len, max_bulk, pv, MR_PEEK_MAX_ARGS, &pargc);
+    if (n == 0)
+        return;
+    mr_parser_t p;
+    mr_parser_init(&p, max_bulk);
+    size_t used = 0;
+    cr_assert_eq(mr_resp_parse(&p, buf, len, &used), MR_PARSE_OK,
+                 "peek accepted what the parser refuses: %.*s", (int)len, buf);
+    cr_assert_eq(used, n);
+    cr_assert_eq(p.argc, pargc);
+    for (int i = 0; i < pargc; i++) {
+        cr_assert_eq(p.argv[i].ptr, pv[i].ptr);
+        cr_assert_eq(p.argv[i].len, pv[i].len);
+    }
+    mr_parser_free(&p);
+}
+
 Test(resp_peek, agrees_with_the_parser)
 {
     static const char r0[] = "*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n";
     static const char r1[] = "*3\r\n$3\r\nSET\r\n$0\r\n\r\n$5\r\nv\r\nxy\r\n";
     static const char r2[] = "*2\r\n$4\r\nINCR\r\n$7\r\nk\0\r\n\n..\r\n";
-    const char *reqs[] = {r0, r1, r2};
-    const size_t lens[] = {sizeof r0 - 1, sizeof r1 - 1, sizeof r2 - 1};
-    for (size_t r = 0; r < 3; r++) {
-        mr_parser_t p;
-        mr_parser_init(&p, MR_DEFAULT_MAX_BULK);
-        size_t used = 0;
-        cr_assert_eq(mr_resp_parse(&p, reqs[r], lens[r], &used), MR_PARSE_OK);
-        mr_str_t a1 = {0};
-        cr_assert_eq(mr_resp_peek(reqs[r], lens[r], &a1), used, "request %zu", r);
-        cr_assert_eq(a1.ptr, p.argv[1].ptr);
-        cr_assert_eq(a1.len, p.argv[1].len);
+    static const char r3[] = "*1\r\n$4\r\nPING\r\n";
+    const char *reqs[] = {r0, r1, r2, r3};
+    const size_t lens[] = {sizeof r0 - 1, sizeof r1 - 1, sizeof r2 - 1,
+                           sizeof r3 - 1};
+    for (size_t r = 0; r < 4; r++) {
+        mr_str_t a[4];
+        int argc;
+        cr_assert_eq(mr_resp_peek(reqs[r], lens[r], MR_DEFAULT_MAX_BULK, a, 4,
+                                  &argc),
+                     lens[r], "request %zu", r);
+        expect_agreement(reqs[r], lens[r], MR_DEFAULT_MAX_BULK);
         /* every strict prefix is incomplete: declined */
         for (size_t cut = 0; cut < lens[r]; cut++)
-            cr_assert_eq(mr_resp_peek(reqs[r], cut, &a1), 0u, "cut %zu", cut);
-        mr_parser_free(&p);
+            cr_assert_eq(mr_resp_peek(reqs[r], cut, MR_DEFAULT_MAX_BULK, a, 4,
+                                      &argc),
+                         0u, "cut %zu", cut);
     }
 }
 
 Test(resp_peek, declines_what_the_parser_must_judge)
 {
-    mr_str_t a1;
+    mr_str_t a[4];
+    int argc;
     const char *bad[] = {
         "PING\r\n",                          /* inline */
-        "*1\r\n$4\r\nPING\r\n",              /* no second element */
         "*-1\r\n", "*0\r\n",
         "*2\r\n$3\r\nGET\r\n+3\r\nkey\r\n",  /* not a bulk */
         "*2\r\n$3\r\nGET\r\n$-3\r\nkey\r\n", /* negative length */
         "*2\r\n$3\r\nGET\r\n$99999999999\r\nk\r\n", /* 11 digits */
         "*x\r\n", "*2\r\n$3x\r\nGET\r\n$1\r\nk\r\n",
+        "*02\r\n$3\r\nGET\r\n$1\r\nk\r\n",  /* leading zeros: the parser */
+        "*2\r\n$03\r\nGET\r\n$1\r\nk\r\n",  /* refuses them */
+        "*2\r\n$\r\nGET\r\n$1\r\nk\r\n",
         "*65\r\n",                           /* above MR_PEEK_MAX_ARGS */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        cr_assert_eq(mr_resp_peek(bad[i], strlen(bad[i]), &a1), 0u, "%zu", i);
+        cr_assert_eq(mr_resp_peek(bad[i], strlen(bad[i]), MR_DEFAULT_MAX_BULK,
+                                  a, 4, &argc),
+                     0u, "%zu", i);
+    /* a bulk above proto-max-bulk-len is the parser's error to give */
+    const char big[] = "*2\r\n$3\r\nGET\r\n$5\r\nabcde\r\n";
+    cr_assert_eq(mr_resp_peek(big, sizeof big - 1, 4, a, 4, &argc), 0u);
+    cr_assert_neq(mr_resp_peek(big, sizeof big - 1, 5, a, 4, &argc), 0u);
 }
 
-Test(resp_peek, stops_at_the_first_request)
+Test(resp_peek, stops_at_the_first_request_and_fills_room_only)
 {
     const char two[] = "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n";
-    mr_str_t a1;
-    size_t n = mr_resp_peek(two, sizeof two - 1, &a1);
+    mr_str_t a[1];
+    int argc;
+    size_t n = mr_resp_peek(two, sizeof two - 1, MR_DEFAULT_MAX_BULK, a, 1,
+                            &argc);
     cr_assert_eq(n, 20u);
-    cr_assert_eq(a1.len, 1u);
-    cr_assert_eq(a1.ptr[0], 'a');
-    cr_assert_eq(mr_resp_peek(two + n, sizeof two - 1 - n, &a1), 20u);
-    cr_assert_eq(a1.ptr[0], 'b');
+    cr_assert_eq(argc, 2);
+    cr_assert_eq(a[0].len, 3u);
+    mr_str_t b[2];
+    cr_assert_eq(mr_resp_peek(two + n, sizeof two - 1 - n, MR_DEFAULT_MAX_BULK,
+                              b, 2, &argc),
+                 20u);
+    cr_assert_eq(b[1].ptr[0], 'b');
+}
+
+/* Random requests and random damage to them: the peek never accepts
+ * anything the parser would read differently. */
+Test(resp_peek, random_and_mutated_requests_agree)
+{
+    unsigned seed = 12345;
+    char buf[512];
+    static const char alphabet[] = "*$\r\n0123456789abc-+ ";
+    for (int round = 0; round < 20000; round++) {
+        mr_buf_t b = {0};
+        int argc = 1 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 6;
+        mr_buf_printf(&b, "*%d\r\n", argc);
+        for (int i = 0; i < argc; i++) {
+            int l = (int)((seed = seed * 1103515245 + 12345) >> 16) % 12;
+            mr_buf_printf(&b, "$%d\r\n", l);
+            for (int k = 0; k < l; k++) {
+                char ch = alphabet[((seed = seed * 1103515245 + 12345) >> 16) %
+                                   (sizeof alphabet - 1)];
+                mr_buf_append(&b, &ch, 1);
+            }
+            mr_buf_append(&b, "\r\n", 2);
+        }
+        size_t len = b.len < sizeof buf ? b.len : sizeof buf;
+        memcpy(buf, b.data, len);
+        mr_buf_free(&b);
+        int flips = (int)((seed = seed * 1103515245 + 12345) >> 16) % 3;
+        for (int f = 0; f < flips; f++) {
+            size_t at = ((seed = seed * 1103515245 + 12345) >> 16) % len;
+            buf[at] = alphabet[((seed = seed * 1103515245 + 12345) >> 16) %
+                               (sizeof alphabet - 1)];
+        }
+        size_t cut = len - ((seed = seed * 1103515245 + 12345) >> 16) % 3;
+        expect_agreement(buf, cut, round % 2 ? MR_DEFAULT_MAX_BULK : 8);
+    }
 }
