@@ -165,6 +165,11 @@ const mr_cmd_t *mr_cmd_table(size_t *count);
  * the command's keys in ascending order, runs the handler, unlocks, counts
  * statistics. Called by a worker for each parsed request. */
 void mr_dispatch(mr_call_t *call);
+/* Releases the shard locks dispatch kept from the last command for the
+ * next one of the same pipeline (same shards). A worker calls it when it
+ * stops running a connection's requests: before anything else that may
+ * lock shards. */
+void mr_dispatch_release(void);
 
 /* ---- helpers for handlers: parse an argument or reply the error ----
  * Each returns false after writing Redis's error to call->reply. */

@@ -148,6 +148,38 @@ static const mr_cmd_t *resolve(mr_call_t *call) {
     return cmd;
 }
 
+/* ---- locks kept across a pipeline ----
+ * Consecutive requests of one connection on the same shards (a pipeline of
+ * LPUSH or ZADD on one key, which is how redis-benchmark measures them)
+ * keep the locks from one command to the next instead of releasing and
+ * retaking them: with several workers on one hot key, the key's lines then
+ * move between cores once per batch rather than once per command. The
+ * thread never holds more than the current command's shards, so the lock
+ * order is unchanged; a command with other shards, or none (whose handler
+ * may walk every shard), releases them first, and the connection's worker
+ * releases them when it stops running its requests (mr_dispatch_release).
+ * HOLD_LIMIT bounds how long other workers can wait. */
+#define HOLD_MAX 4
+#define HOLD_LIMIT 32
+
+static _Thread_local struct {
+    uint32_t ids[HOLD_MAX];
+    int n;    /* 0: nothing held */
+    int uses; /* commands run under them so far */
+} held;
+
+void mr_dispatch_release(void) {
+    if (held.n) mr_store_unlock_many(held.ids, held.n);
+    held.n = 0;
+}
+
+static bool held_equal(const uint32_t *ids, int n) {
+    if (held.n != n || held.uses >= HOLD_LIMIT) return false;
+    for (int i = 0; i < n; i++)
+        if (held.ids[i] != ids[i]) return false;
+    return true;
+}
+
 /* Locks the command's shards, runs it, and logs it to the AOF: the
  * record's place is reserved before the unlock (file order = execution
  * order per key), its bytes are copied after. */
@@ -155,7 +187,12 @@ static void run_locked(mr_call_t *call) {
     uint32_t stack[STACK_SHARDS], *ids;
     int n = key_shards(call, stack, &ids);
     mr_aof_pending_t pd;
-    mr_store_lock_many(ids, n);
+    if (n > 0 && held_equal(ids, n)) {
+        held.uses++;
+    } else {
+        mr_dispatch_release();
+        mr_store_lock_many(ids, n);
+    }
     mr_aof_begin_locked(call);
     call->cmd->fn(call);
     mr_aof_reserve_locked(call, &pd);
@@ -164,9 +201,22 @@ static void run_locked(mr_call_t *call) {
      * command's own record, reserved just above */
     if (mr_block_has_ready())
         mr_block_serve_ready_locked(ids, n, call->now_ms);
-    mr_store_unlock_many(ids, n);
-    mr_aof_commit(call, &pd);
-    if (mr_block_has_ready()) mr_block_serve_ready(call->now_ms);
+    bool keep = call->conn && n > 0 && n <= HOLD_MAX &&
+                !mr_block_has_ready();
+    if (keep) {
+        /* the record's bytes go in under the locks: nothing waits on them */
+        mr_aof_commit(call, &pd);
+        if (held.n == 0) {
+            memcpy(held.ids, ids, sizeof *ids * (size_t)n);
+            held.n = n;
+            held.uses = 1;
+        }
+    } else {
+        if (held.n) held.n = 0; /* they are ids: released just below */
+        mr_store_unlock_many(ids, n);
+        mr_aof_commit(call, &pd);
+        if (mr_block_has_ready()) mr_block_serve_ready(call->now_ms);
+    }
     if (ids != stack) mr_free(ids);
 }
 

@@ -215,6 +215,7 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
             execute(c, c->parser.argv, c->parser.argc, now_ms);
         mr_store_hash_hint_clear();
     }
+    mr_dispatch_release();
     if (c->out.len) mr_worker_queue_flush(c->w, c);
     if (c->close_after_reply) {
         mr_worker_queue_flush(c->w, c);
