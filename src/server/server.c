@@ -69,7 +69,26 @@ double mr_server_inst_output_kbps(void) { return metric(MET_NET_OUT) / 1024.0; }
 
 /* ---- listeners ---- */
 
-static int tcp_listener(const char *addr, int port, bool *optional_skip) {
+/* SO_REUSEPORT lets any process of the same user join a port, so a second
+ * server started on it by mistake would silently take half the clients
+ * (and keep its own data). Before the workers bind, a socket without
+ * SO_REUSEPORT claims the address: it fails, as Redis's bind would, when
+ * anyone already listens there. */
+static bool port_is_free(int family, const struct sockaddr *sa,
+                         socklen_t sl) {
+    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return true; /* the real bind reports the problem */
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    bool ok = bind(fd, sa, sl) == 0 || errno != EADDRINUSE;
+    close(fd);
+    return ok;
+}
+
+static int tcp_listener(const char *addr, int port, bool first,
+                        bool *optional_skip) {
     char host[256];
     *optional_skip = false;
     bool optional = addr[0] == '-';
@@ -96,7 +115,12 @@ static int tcp_listener(const char *addr, int port, bool *optional_skip) {
         mr_log(MR_LOG_WARNING, "Invalid bind address '%s'", addr);
         return -1;
     }
-    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = -1;
+    if (first && !port_is_free(family, (struct sockaddr *)&ss, sl)) {
+        errno = EADDRINUSE;
+        goto fail;
+    }
+    fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) goto fail;
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -155,7 +179,8 @@ static bool open_listeners(void) {
         if (mr_config.port > 0) {
             for (int b = 0; b < mr_config.nbind; b++) {
                 bool skipped;
-                int fd = tcp_listener(mr_config.bind[b], mr_config.port, &skipped);
+                int fd = tcp_listener(mr_config.bind[b], mr_config.port,
+                                      i == 0, &skipped);
                 if (fd >= 0) w->listen_fds[w->nlisten++] = fd;
                 else if (!skipped) return false;
             }

@@ -323,3 +323,26 @@ Test(network, sigterm_exits_zero, .timeout = 30)
     close(b);
     h_server_stop(&s);
 }
+
+/* A second server on a port already in use refuses to start, as Redis
+ * does, instead of sharing the port through SO_REUSEPORT (and half the
+ * clients with another dataset); the first keeps serving. */
+Test(network, second_server_on_a_used_port_refuses, .timeout = 30)
+{
+    h_server_t a, b;
+    cr_assert(h_server_start(&a, NULL) == 0);
+    int fd = h_connect(a.port);
+    expect_cmd(fd, "+OK\r\n", "SET", "mine", "1");
+    cr_assert_eq(h_server_spawn(&b, a.port, NULL), 0);
+    int st = -1;
+    cr_assert(h_server_wait_exit(&b, 5000, &st), "second server kept running");
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0, "exit status 0x%x", st);
+    h_server_stop(&b);
+    for (int i = 0; i < 20; i++) { /* new connections all reach the first */
+        int c = h_connect(a.port);
+        expect_cmd(c, "$1\r\n1\r\n", "GET", "mine");
+        close(c);
+    }
+    close(fd);
+    h_server_stop(&a);
+}
