@@ -34,13 +34,15 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))) {
-        printf("%s v=%s (Redis %s compatible)\n", MR_NAME, "0.1.0", MR_VERSION);
+        printf("%s v=%s (Redis %s compatible)\n", MR_NAME, MR_PROJECT_VERSION,
+               MR_VERSION);
         return 0;
     }
     mr_config_defaults();
     char err[2048];
     if (!mr_config_load_args(argc, argv, err, sizeof err)) {
-        fprintf(stderr, "\n*** FATAL CONFIG ERROR ***\n%s\n", err);
+        fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Redis %s) ***\n%s\n",
+                MR_VERSION, err);
         return 1;
     }
     if (argc > 1 && strncmp(argv[1], "--", 2) != 0 &&

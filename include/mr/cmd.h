@@ -110,6 +110,8 @@ typedef struct mr_cmd {
     const struct mr_cmd *subcmds; /* containers: rows ending in {NULL} */
     const struct mr_cmd *parent;  /* set at start-up for subcommands */
     char fullname[48];            /* "client|setname"; set at start-up */
+    unsigned id; /* dense index of every row, subcommands too (statistics);
+                  * set at start-up, below MR_CMD_MAX_IDS (mr/stats.h) */
     /* COMMAND INFO / DOCS data beyond the positional fields above; rows set
      * them with designated initializers, NULL means absent. */
     const char *tips;                /* space-separated, e.g. "nondeterministic_output" */
@@ -147,6 +149,10 @@ struct mr_call {
      * (0: none) */
     struct mr_prop *prop;
     uint64_t aof_end;
+    /* monotonic ns (mr_clock_ns) when the command began, set by the caller
+     * (0: dispatch reads the clock); dispatch sets end_ns when it ends, so
+     * a caller running a pipeline times each command with one clock read */
+    uint64_t start_ns, end_ns;
 };
 
 /* ---- the table ---- */
@@ -159,6 +165,9 @@ const mr_cmd_t *mr_cmd_lookup_sub(const mr_cmd_t *parent, const char *name,
                                   size_t len);
 /* Iterates the top-level table (COMMAND, COMMAND COUNT/LIST). */
 const mr_cmd_t *mr_cmd_table(size_t *count);
+/* Every row by its id (0 .. mr_cmd_count_ids()-1), subcommands included. */
+unsigned mr_cmd_count_ids(void);
+const mr_cmd_t *mr_cmd_by_id(unsigned id);
 
 /* ---- dispatch ----
  * Checks existence and arity (exact Redis error texts), locks the shards of

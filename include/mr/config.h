@@ -57,7 +57,26 @@ typedef struct mr_config {
      * members, each at most this many bytes (src/types/zset.h) */
     _Atomic long long zset_max_listpack_entries;
     _Atomic long long zset_max_listpack_value;
+
+    /* ---- operating it ---- */
+    _Atomic long long slowlog_log_slower_than; /* us; -1: off, 0: all */
+    _Atomic long long slowlog_max_len;
+    _Atomic long long latency_monitor_threshold; /* ms; 0: off */
+    _Atomic long long latency_tracking;          /* 0/1: INFO latencystats */
+    _Atomic long long log_format;                /* MR_LOG_FORMAT_* */
+    char *audit_log;  /* "" = off */
+    char *pidfile;    /* "" = none */
+    int supervised;   /* MR_SUPERVISED_* */
+    /* ---- end operating it ---- */
 } mr_config_t;
+
+enum { MR_LOG_FORMAT_TEXT = 0, MR_LOG_FORMAT_JSON = 1 };
+enum {
+    MR_SUPERVISED_NO = 0,
+    MR_SUPERVISED_UPSTART,
+    MR_SUPERVISED_SYSTEMD,
+    MR_SUPERVISED_AUTO,
+};
 
 enum { MR_FSYNC_EVERYSEC = 0, MR_FSYNC_ALWAYS = 1, MR_FSYNC_NO = 2 };
 
@@ -85,5 +104,22 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err, size_t errlen);
 
 /* `miniredis --help`: every option with its default. */
 void mr_config_print_help(void);
+
+/* ---- operating it ---- */
+/* latency-tracking-info-percentiles: copies up to max values into out and
+ * returns how many there are. Any thread (the list is under a lock). */
+#define MR_MAX_PERCENTILES 32
+int mr_config_percentiles(double *out, int max);
+/* Calls fn with every option whose value differs from its default (for
+ * the start-up log), in table order. */
+void mr_config_each_changed(mr_config_get_fn fn, void *ctx);
+/* CONFIG REWRITE: rewrites `path` with the current values. Lines of known
+ * options are replaced in place (a repeated option keeps its first line),
+ * comments, blank lines and their order are kept, options that differ from
+ * their default and have no line yet are appended under a marker line. The
+ * file is replaced atomically (temp file, fsync, rename). False with
+ * Redis's error text (without '-') in err. */
+bool mr_config_rewrite(const char *path, char *err, size_t errlen);
+/* ---- end operating it ---- */
 
 #endif

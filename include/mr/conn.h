@@ -45,6 +45,11 @@ void mr_conn_unblock(mr_conn_t *c, const char *reply, size_t len,
  * Replies keep their order; the worker serves other clients meanwhile. */
 void mr_conn_hold_until(mr_conn_t *c, uint64_t pos);
 
+/* ---- operating it ---- */
+/* "ip:port" of the peer ("path:0" on the Unix socket). */
+const char *mr_conn_addr(const mr_conn_t *c);
+/* ---- end operating it ---- */
+
 /* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */
 void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out);
 

@@ -40,4 +40,11 @@ void *mr_obj_dup(mr_type_t type, unsigned enc, const void *obj);
  * "raw" by their bytes, as Redis would have encoded them. */
 const char *mr_obj_encoding_name(const mr_entry_t *e);
 
+/* ---- operating it ---- */
+/* MEMORY USAGE: bytes e and its value hold from the allocator, plus its
+ * table slot. Lists of many nodes are estimated from their first `samples`
+ * nodes, as Redis samples (0: every node); hashes and sets are exact. */
+size_t mr_entry_memory(const mr_entry_t *e, long long samples);
+/* ---- end operating it ---- */
+
 #endif

@@ -3,20 +3,26 @@
 #ifndef MR_SERVER_H
 #define MR_SERVER_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define MR_VERSION "7.0.15" /* the Redis version whose behaviour we follow */
 #define MR_NAME "miniredis"
+#define MR_PROJECT_VERSION "0.1.0" /* MiniRedis's own version */
 
 typedef struct mr_server_info {
     char run_id[41];
+    char replid[41];        /* INFO replication master_replid */
     int64_t start_ms;       /* wall clock at start */
     uint64_t start_mono_us; /* monotonic clock at start */
     int tcp_port;           /* the port actually bound (0 if none) */
     unsigned workers;
     char executable[1024];
     char config_file[1024]; /* "" when started without one */
+    _Atomic size_t startup_allocated; /* mr_mem_used() once workers are set up */
+    int supervised;           /* MR_SUPERVISED_* in effect (never AUTO) */
 } mr_server_info_t;
 
 extern mr_server_info_t mr_server;
@@ -39,5 +45,17 @@ void mr_mem_stats(size_t *allocated, size_t *active, size_t *resident,
 double mr_server_inst_ops(void);
 double mr_server_inst_input_kbps(void);
 double mr_server_inst_output_kbps(void);
+
+/* ---- operating it: src/server/supervise.c (main thread) ---- */
+/* Resolves `supervised` (before the workers start: INFO reads it). */
+void mr_supervise_resolve(void);
+/* Tells systemd/upstart the server is ready. */
+void mr_supervise_ready(void);
+/* Tells systemd the server is stopping. */
+void mr_supervise_stopping(void);
+/* Writes / removes `pidfile` (nothing when it is empty). */
+bool mr_pidfile_write(void);
+void mr_pidfile_remove(void);
+/* ---- end operating it ---- */
 
 #endif

@@ -189,6 +189,11 @@ void mr_db_flush(int db);
 /* Same, calling under_locks(ctx) while every shard lock is held (the AOF
  * logs the flush there). */
 void mr_db_flush_then(int db, void (*under_locks)(void *ctx), void *ctx);
+/* ---- operating it ---- */
+/* Bytes of the database's hash table bucket arrays, every shard (MEMORY
+ * STATS overhead.hashtable.main, INFO used_memory_overhead). */
+size_t mr_db_table_bytes(int db);
+/* ---- end operating it ---- */
 
 /* Cursor-based iteration with SCAN's guarantee: every key present for the
  * whole iteration is returned at least once, even across table resizes.

@@ -22,6 +22,7 @@ void *mr_xmemdup(const void *p, size_t n);
 int64_t mr_mstime(void);        /* wall clock, milliseconds since the epoch */
 int64_t mr_ustime(void);        /* wall clock, microseconds since the epoch */
 uint64_t mr_monotonic_us(void); /* CLOCK_MONOTONIC, microseconds */
+uint64_t mr_clock_ns(void);     /* CLOCK_MONOTONIC, nanoseconds */
 
 /* ---- conversions (Redis's rules: no spaces, no leading '+', no "-0",
  * no leading zeros; the whole input must be consumed) ---- */

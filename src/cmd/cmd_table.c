@@ -11,10 +11,12 @@
  * Argument rows: {name, type, key_spec_index, token, since, flags, members}. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/handlers.h"
 #include "mr/cmd.h"
+#include "mr/stats.h"
 #include "mr/util.h"
 
 #define W MR_CMD_WRITE
@@ -1500,6 +1502,34 @@ static const mr_cmd_arg_t args_zscan[] = {
     {NULL},
 };
 
+/* ---- operating it: arguments ---- */
+
+static const char *const hist_slowlog_get[] = {
+    "4.0.0", "Added client IP address, port and name to the reply.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_slowlog_get[] = {
+    {"count", INT, 0, NULL, NULL, OPT, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_latency_history[] = {
+    {"event", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_latency_reset[] = {
+    {"event", STR, 0, NULL, NULL, OPT|MUL, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_memory_usage[] = {
+    {"key", KEY, 0, NULL, NULL, 0, NULL},
+    {"count", INT, 0, "SAMPLES", NULL, OPT, NULL},
+    {NULL},
+};
+/* ---- end operating it: arguments ---- */
+
 /* ---- the rows ---- */
 
 static mr_cmd_t client_subcmds[] = {
@@ -1541,6 +1571,8 @@ static mr_cmd_t config_subcmds[] = {
         .tips = "request_policy:all_nodes response_policy:all_succeeded", .complexity = "O(N) when N is the number of configuration parameters provided", .history = hist_config_set, .args = args_config_set},
     {"resetstat", cmd_config_resetstat, 2, A|N|L|S, 0, 0, 0, "server", "Reset the stats returned by INFO", "2.0.0", "@admin @slow @dangerous",
         .complexity = "O(1)"},
+    {"rewrite", cmd_config_rewrite, 2, A|N|L|S, 0, 0, 0, "server", "Rewrite the configuration file with the in memory configuration", "2.8.0", "@admin @slow @dangerous",
+        .complexity = "O(1)"}, /* operating it */
     {"help", cmd_config_help, 2, L|S, 0, 0, 0, "server", "Show helpful text about the different subcommands", "5.0.0", "@slow",
         .complexity = "O(1)"},
     {NULL},
@@ -1564,6 +1596,47 @@ static mr_cmd_t object_subcmds[] = {
         .complexity = "O(1)"},
     {NULL},
 };
+
+/* ---- operating it: subcommands ---- */
+static mr_cmd_t slowlog_subcmds[] = {
+    {"get", cmd_slowlog_get, -2, A|L|S, 0, 0, 0, "server", "Get the slow log's entries", "2.2.12", "@admin @slow @dangerous",
+        .tips = "request_policy:all_nodes nondeterministic_output", .complexity = "O(N) where N is the number of entries returned", .history = hist_slowlog_get, .args = args_slowlog_get},
+    {"len", cmd_slowlog_len, 2, A|L|S, 0, 0, 0, "server", "Get the slow log's length", "2.2.12", "@admin @slow @dangerous",
+        .tips = "request_policy:all_nodes response_policy:agg_sum nondeterministic_output", .complexity = "O(1)"},
+    {"reset", cmd_slowlog_reset, 2, A|L|S, 0, 0, 0, "server", "Clear all entries from the slow log", "2.2.12", "@admin @slow @dangerous",
+        .tips = "request_policy:all_nodes response_policy:all_succeeded", .complexity = "O(N) where N is the number of entries in the slowlog"},
+    {"help", cmd_slowlog_help, 2, L|S, 0, 0, 0, "server", "Show helpful text about the different subcommands", "6.2.0", "@slow",
+        .complexity = "O(1)"},
+    {NULL},
+};
+
+static mr_cmd_t latency_subcmds[] = {
+    {"latest", cmd_latency_latest, 2, A|N|L|S, 0, 0, 0, "server", "Return the latest latency samples for all events.", "2.8.13", "@admin @slow @dangerous",
+        .tips = "nondeterministic_output request_policy:all_nodes response_policy:special", .complexity = "O(1)"},
+    {"history", cmd_latency_history, 3, A|N|L|S, 0, 0, 0, "server", "Return timestamp-latency samples for the event.", "2.8.13", "@admin @slow @dangerous",
+        .tips = "nondeterministic_output request_policy:all_nodes response_policy:special", .complexity = "O(1)", .args = args_latency_history},
+    {"reset", cmd_latency_reset, -2, A|N|L|S, 0, 0, 0, "server", "Reset latency data for one or more events.", "2.8.13", "@admin @slow @dangerous",
+        .tips = "request_policy:all_nodes response_policy:all_succeeded", .complexity = "O(1)", .args = args_latency_reset},
+    {"help", cmd_latency_help, 2, L|S, 0, 0, 0, "server", "Show helpful text about the different subcommands.", "2.8.13", "@slow",
+        .complexity = "O(1)"},
+    {NULL},
+};
+static mr_cmd_t memory_subcmds[] = {
+    {"usage", cmd_memory_usage, -3, R, 2, 2, 1, "server", "Estimate the memory usage of a key", "4.0.0", "@read @slow",
+        .key_specs = KEY_SPECS({RO, 2, 0, 1, 0}), .complexity = "O(N) where N is the number of samples.", .args = args_memory_usage},
+    {"stats", cmd_memory_stats, 2, 0, 0, 0, 0, "server", "Show memory usage details", "4.0.0", "@slow",
+        .tips = "nondeterministic_output request_policy:all_shards response_policy:special", .complexity = "O(1)"},
+    {"doctor", cmd_memory_doctor, 2, 0, 0, 0, 0, "server", "Outputs memory problems report", "4.0.0", "@slow",
+        .tips = "nondeterministic_output request_policy:all_shards response_policy:special", .complexity = "O(1)"},
+    {"malloc-stats", cmd_memory_malloc_stats, 2, 0, 0, 0, 0, "server", "Show allocator internal stats", "4.0.0", "@slow",
+        .tips = "nondeterministic_output request_policy:all_shards response_policy:special", .complexity = "Depends on how much memory is allocated, could be slow"},
+    {"purge", cmd_memory_purge, 2, 0, 0, 0, 0, "server", "Ask the allocator to release memory", "4.0.0", "@slow",
+        .tips = "request_policy:all_shards response_policy:all_succeeded", .complexity = "Depends on how much memory is allocated, could be slow"},
+    {"help", cmd_memory_help, 2, L|S, 0, 0, 0, "server", "Show helpful text about the different subcommands", "4.0.0", "@slow",
+        .complexity = "O(1)"},
+    {NULL},
+};
+/* ---- end operating it: subcommands ---- */
 
 static mr_cmd_t table[] = {
     /* strings */
@@ -1802,6 +1875,14 @@ static mr_cmd_t table[] = {
         .tips = "nondeterministic_output request_policy:all_shards response_policy:special", .complexity = "O(1)", .history = hist_info, .args = args_info},
     {"bgrewriteaof", cmd_bgrewriteaof, 1, A|N|MR_CMD_NO_ASYNC_LOADING, 0, 0, 0, "server", "Asynchronously rewrite the append-only file", "1.0.0", "@admin @slow @dangerous",
         .complexity = "O(1)"},
+    /* ---- operating it ---- */
+    {"slowlog", NULL, -2, 0, 0, 0, 0, "server", "A container for slow log commands", "2.2.12", "@slow", slowlog_subcmds,
+        .complexity = "Depends on subcommand."},
+    {"latency", NULL, -2, 0, 0, 0, 0, "server", "A container for latency diagnostics commands", "2.8.13", "@slow", latency_subcmds,
+        .complexity = "Depends on subcommand."},
+    {"memory", NULL, -2, 0, 0, 0, 0, "server", "A container for memory diagnostics commands", "4.0.0", "@slow", memory_subcmds,
+        .complexity = "Depends on subcommand."},
+    /* ---- end operating it ---- */
     {"time", cmd_time, 1, L|S|F, 0, 0, 0, "server", "Return the current server time", "2.6.0", "@fast",
         .tips = "nondeterministic_output", .complexity = "O(1)"},
     {"shutdown", cmd_shutdown, -1, A|N|L|S|NM|B, 0, 0, 0, "server", "Synchronously save the dataset to disk and then shut down the server", "1.0.0", "@admin @slow @dangerous",
@@ -1905,20 +1986,32 @@ static bool name_eq(const char *lower, const char *s, size_t n) {
     return lower[n] == '\0';
 }
 
+static const mr_cmd_t *by_id[MR_CMD_MAX_IDS];
+static unsigned nids;
+
+static void assign_id(mr_cmd_t *c) {
+    if (nids >= MR_CMD_MAX_IDS) abort(); /* raise MR_CMD_MAX_IDS */
+    c->id = nids;
+    by_id[nids++] = c;
+}
+
 static void link_subcommands(mr_cmd_t *parent) {
     for (mr_cmd_t *s = (mr_cmd_t *)parent->subcmds; s->name; s++) {
         s->parent = parent;
         snprintf(s->fullname, sizeof s->fullname, "%s|%s", parent->name,
                  s->name);
+        assign_id(s);
     }
 }
 
 void mr_cmd_table_init(void) {
     _Static_assert(INDEX_SIZE >= 2 * TABLE_LEN, "command index too small");
     memset(index_slots, 0, sizeof index_slots);
+    nids = 0;
     for (size_t i = 0; i < TABLE_LEN; i++) {
         mr_cmd_t *c = &table[i];
         snprintf(c->fullname, sizeof c->fullname, "%s", c->name);
+        assign_id(c);
         if (c->subcmds) link_subcommands(c);
         uint32_t h = name_hash(c->name, strlen(c->name)) & (INDEX_SIZE - 1);
         while (index_slots[h]) h = (h + 1) & (INDEX_SIZE - 1);
@@ -1946,4 +2039,10 @@ const mr_cmd_t *mr_cmd_lookup_sub(const mr_cmd_t *parent, const char *name,
 const mr_cmd_t *mr_cmd_table(size_t *count) {
     *count = TABLE_LEN;
     return table;
+}
+
+unsigned mr_cmd_count_ids(void) { return nids; }
+
+const mr_cmd_t *mr_cmd_by_id(unsigned id) {
+    return id < nids ? by_id[id] : NULL;
 }

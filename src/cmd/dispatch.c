@@ -7,7 +7,10 @@
 #include "mr/aof.h"
 #include "mr/block.h"
 #include "mr/cmd.h"
+#include "mr/config.h"
 #include "mr/conn.h"
+#include "mr/latency.h"
+#include "mr/slowlog.h"
 #include "mr/stats.h"
 #include "mr/store.h"
 
@@ -124,8 +127,10 @@ static const mr_cmd_t *lookup_cached(mr_str_t name) {
 }
 
 /* Resolves argv[0] (and argv[1] for containers) to a table row, replying the
- * error Redis gives when there is none or the arity is wrong. */
-static const mr_cmd_t *resolve(mr_call_t *call) {
+ * error Redis gives when there is none or the arity is wrong (then
+ * *rejected is the row, for its rejected_calls). */
+static const mr_cmd_t *resolve(mr_call_t *call, const mr_cmd_t **rejected) {
+    *rejected = NULL;
     const mr_cmd_t *cmd = lookup_cached(call->argv[0]);
     if (!cmd) {
         reply_unknown_command(call);
@@ -143,6 +148,7 @@ static const mr_cmd_t *resolve(mr_call_t *call) {
     }
     if (!arity_ok(cmd, call->argc) || !cmd->fn) {
         mr_reply_arity_err(call);
+        *rejected = cmd;
         return NULL;
     }
     return cmd;
@@ -220,17 +226,60 @@ static void run_locked(mr_call_t *call) {
     if (ids != stack) mr_free(ids);
 }
 
+/* ---- operating it: what each command costs and who watches ----
+ * After every command: its calls, time and failures in the worker's own
+ * block, its latency histogram (latency-tracking), then the slow log and
+ * the latency monitor when it crossed their thresholds. With the slow log
+ * and the latency monitor below threshold a command pays one clock read
+ * (its start is the previous command's end, see mr_call_t.start_ns), a few
+ * owner-only adds and a histogram slot increment. */
+#define OBS_LOAD(p) atomic_load_explicit(p, memory_order_relaxed)
+#define OBS_ADD(p, n) atomic_store_explicit(p, OBS_LOAD(p) + (n), memory_order_relaxed)
+
+static void observe(mr_call_t *call, const mr_cmd_t *cmd,
+                    const mr_cmd_t *rejected, uint64_t start, bool failed) {
+    mr_cmdstats_t *cs = mr_stats->cs;
+    if (!cmd) {
+        call->end_ns = start;
+        if (rejected) OBS_ADD(&cs->cmd[rejected->id].rejected, 1);
+        return;
+    }
+    uint64_t end = mr_clock_ns();
+    call->end_ns = end;
+    uint64_t ns = end - start;
+    mr_cmdstat_t *s = &cs->cmd[cmd->id];
+    OBS_ADD(&s->calls, 1);
+    OBS_ADD(&s->ns, ns);
+    if (failed) OBS_ADD(&s->failed, 1);
+    if (MR_CFG(latency_tracking)) mr_hist_record(mr_cmdstat_hist(s), ns);
+    long long slower = MR_CFG(slowlog_log_slower_than);
+    if (__builtin_expect(slower >= 0 && ns / 1000 >= (unsigned long long)slower, 0))
+        mr_slowlog_add(call, ns / 1000);
+    long long thr = MR_CFG(latency_monitor_threshold);
+    if (__builtin_expect(thr > 0 && ns / 1000000 >= (unsigned long long)thr, 0))
+        mr_latency_add_sample(cmd->flags & MR_CMD_FAST ? "fast-command" : "command",
+                              ns / 1000000);
+}
+/* ---- end operating it ---- */
+
 void mr_dispatch(mr_call_t *call) {
     unsigned errors_before = call->reply->errors;
     call->dirty = 0;
     call->prop = NULL;
     call->aof_end = 0;
-    const mr_cmd_t *cmd = resolve(call);
+    uint64_t start = call->start_ns ? call->start_ns : mr_clock_ns();
+    const mr_cmd_t *rejected;
+    const mr_cmd_t *cmd = resolve(call, &rejected);
     if (cmd) {
         /* As in Redis, rejected commands are errors, not processed commands */
         MR_STAT_INC(commands);
         if (call->conn) mr_conn_set_cmd(call->conn, cmd);
         if (!mr_aof_deny_write(call)) run_locked(call);
     }
-    if (call->reply->errors != errors_before) MR_STAT_INC(error_replies);
+    bool failed = call->reply->errors != errors_before;
+    observe(call, cmd, rejected, start, failed); /* operating it */
+    if (failed) {
+        MR_STAT_INC(error_replies);
+        mr_errstat_add(call->reply->last_err ? call->reply->last_err : "ERR");
+    }
 }

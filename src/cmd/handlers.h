@@ -81,6 +81,7 @@ void cmd_command_help(mr_call_t *c);
 void cmd_config_get(mr_call_t *c);
 void cmd_config_set(mr_call_t *c);
 void cmd_config_resetstat(mr_call_t *c);
+void cmd_config_rewrite(mr_call_t *c); /* operating it */
 void cmd_config_help(mr_call_t *c);
 void cmd_info(mr_call_t *c);
 void cmd_time(mr_call_t *c);
@@ -196,5 +197,22 @@ void cmd_bzmpop(mr_call_t *c);
 int bzmpop_getkeys(const mr_call_t *c, int *key_argv_idx, int max); /* BZMPOP */
 int zsetop_store_getkeys(const mr_call_t *c, int *key_argv_idx, int max);
 int zsetop_getkeys(const mr_call_t *c, int *key_argv_idx, int max);
+
+/* ---- operating it: src/types/t_ops.c ---- */
+void cmd_slowlog_get(mr_call_t *c);
+void cmd_slowlog_len(mr_call_t *c);
+void cmd_slowlog_reset(mr_call_t *c);
+void cmd_slowlog_help(mr_call_t *c);
+void cmd_latency_latest(mr_call_t *c);
+void cmd_latency_history(mr_call_t *c);
+void cmd_latency_reset(mr_call_t *c);
+void cmd_latency_help(mr_call_t *c);
+void cmd_memory_usage(mr_call_t *c);
+void cmd_memory_stats(mr_call_t *c);
+void cmd_memory_doctor(mr_call_t *c);
+void cmd_memory_malloc_stats(mr_call_t *c);
+void cmd_memory_purge(mr_call_t *c);
+void cmd_memory_help(mr_call_t *c);
+/* ---- end operating it ---- */
 
 #endif

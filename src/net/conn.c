@@ -92,8 +92,11 @@ mr_conn_t *mr_conn_new(mr_worker_t *w, int fd, bool is_unix) {
     return c;
 }
 
-static void execute(mr_conn_t *c, mr_str_t *argv, int argc,
-                    int64_t now_ms) {
+/* Runs one request. *clock_ns is when it began (the end of the previous
+ * command of this batch, or the batch's start) and becomes when it ended:
+ * one clock read per command (mr_call_t.start_ns). */
+static void execute(mr_conn_t *c, mr_str_t *argv, int argc, int64_t now_ms,
+                    uint64_t *clock_ns) {
     mr_call_t call = {
         .argv = argv,
         .argc = argc,
@@ -101,8 +104,10 @@ static void execute(mr_conn_t *c, mr_str_t *argv, int argc,
         .conn = c,
         .db = atomic_load_explicit(&c->db, memory_order_relaxed),
         .now_ms = now_ms,
+        .start_ns = *clock_ns,
     };
     mr_dispatch(&call);
+    *clock_ns = call.end_ns;
     if (call.aof_end) mr_conn_hold_until(c, call.aof_end);
     if (atomic_load_explicit(&c->kill_requested, memory_order_relaxed))
         c->close_after_reply = true; /* CLIENT KILL of itself */
@@ -180,7 +185,8 @@ static peeked_t *lookahead_take(lookahead_t *la, const char *at) {
 static size_t process(mr_conn_t *c, const char *buf, size_t len) {
     size_t off = 0;
     int64_t now_ms = mr_mstime();
-    lookahead_t la;
+    uint64_t clock_ns = mr_clock_ns();
+    lookahead_t la; /* not = {0}: that would clear every peeked argv */
     la.head = la.n = 0;
     la.peek_off = 0;
     la.stopped = false;
@@ -192,7 +198,7 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
         if (p && p->argc <= FAST_ARGS && c->parser.kind == 0) {
             /* the parser would agree (mr_resp_peek's contract) */
             off += p->len;
-            execute(c, p->argv, p->argc, now_ms);
+            execute(c, p->argv, p->argc, now_ms, &clock_ns);
             mr_store_hash_hint_clear();
             continue;
         }
@@ -212,7 +218,7 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
         }
         off += used;
         if (c->parser.argc > 0)
-            execute(c, c->parser.argv, c->parser.argc, now_ms);
+            execute(c, c->parser.argv, c->parser.argc, now_ms, &clock_ns);
         mr_store_hash_hint_clear();
     }
     mr_dispatch_release();
@@ -293,6 +299,7 @@ void mr_conn_on_sent(mr_conn_t *c, int res) {
         return;
     }
     MR_STAT_ADD(net_output_bytes, (uint64_t)res);
+    MR_STAT_INC(writes_processed); /* operating it */
     c->sent += (size_t)res;
     if (!c->closing) mr_conn_flush(c); /* the rest, or what came meanwhile */
 }
@@ -366,6 +373,7 @@ bool mr_conn_reap(mr_conn_t *c) {
 /* ---- include/mr/conn.h ---- */
 
 uint64_t mr_conn_id(const mr_conn_t *c) { return c->id; }
+const char *mr_conn_addr(const mr_conn_t *c) { return c->addr; } /* operating it */
 int mr_conn_db(const mr_conn_t *c) {
     return atomic_load_explicit(&c->db, memory_order_relaxed);
 }
@@ -428,3 +436,25 @@ void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out) {
     mr_conn_describe_locked(c, out, true);
     pthread_mutex_unlock(&c->w->clients_lock);
 }
+
+/* ---- operating it ---- */
+size_t mr_conn_memory(const mr_conn_t *c) {
+    return sizeof *c + c->in.cap + c->out.cap + c->sending.cap +
+           c->parser.scratch.cap +
+           (size_t)c->parser.cap * (sizeof *c->parser.offs + sizeof *c->parser.lens +
+                                    sizeof *c->parser.argv);
+}
+
+void mr_conn_sample_memory(mr_worker_t *w) {
+    uint64_t total = 0, max_in = 0, max_out = 0;
+    for (mr_conn_t *c = w->clients; c; c = c->next) { /* owner: no lock */
+        total += mr_conn_memory(c);
+        if (c->in.cap > max_in) max_in = c->in.cap;
+        if (c->out.cap + c->sending.cap > max_out)
+            max_out = c->out.cap + c->sending.cap;
+    }
+    atomic_store_explicit(&w->stats.client_buf_bytes, total, memory_order_relaxed);
+    atomic_store_explicit(&w->stats.max_qbuf, max_in, memory_order_relaxed);
+    atomic_store_explicit(&w->stats.max_obuf, max_out, memory_order_relaxed);
+}
+/* ---- end operating it ---- */

@@ -125,6 +125,8 @@ extern mr_worker_t *mr_workers;
 extern unsigned mr_nworkers;
 extern _Atomic bool mr_stopping;
 extern _Atomic uint64_t mr_connected; /* clients on every worker */
+/* operating it: workers past their set-up (rings, buffers allocated) */
+extern _Atomic unsigned mr_workers_ready;
 
 void mr_worker_start(mr_worker_t *w);
 /* After the worker is joined and no thread can wake it any more (the AOF
@@ -172,5 +174,11 @@ void mr_conn_close(mr_conn_t *c);
 bool mr_conn_reap(mr_conn_t *c);
 /* Closes the socket and frees c immediately (worker shutdown). */
 void mr_conn_destroy(mr_conn_t *c);
+/* ---- operating it ---- */
+/* Bytes a connection holds (struct, buffers, parser). Own worker. */
+size_t mr_conn_memory(const mr_conn_t *c);
+/* Refreshes w's client memory gauges (w's thread, from its timer). */
+void mr_conn_sample_memory(mr_worker_t *w);
+/* ---- end operating it ---- */
 
 #endif

@@ -23,6 +23,7 @@ mr_worker_t *mr_workers;
 unsigned mr_nworkers;
 _Atomic bool mr_stopping;
 _Atomic uint64_t mr_connected;
+_Atomic unsigned mr_workers_ready; /* operating it */
 
 #define SQ_ENTRIES 1024
 #define CQ_ENTRIES 8192
@@ -254,6 +255,7 @@ static void handle_recv(mr_worker_t *w, struct io_uring_cqe *cqe) {
     }
     if (cqe->res > 0) {
         MR_STAT_ADD(net_input_bytes, (uint64_t)cqe->res);
+        MR_STAT_INC(reads_processed); /* operating it */
         mr_conn_on_data(c, w->bufs + (size_t)bid * w->buf_size,
                         (size_t)cqe->res);
         return_buffer(w, bid);
@@ -308,6 +310,7 @@ static void handle_timer(mr_worker_t *w) {
     if (atomic_load(&mr_stopping)) return;
     int64_t now = mr_mstime();
     check_conns(w, now, false);
+    mr_conn_sample_memory(w); /* operating it: INFO's client memory */
     mr_store_cron(w->id, mr_nworkers, now, EXPIRE_BUDGET_US);
     arm_timer(w);
 }
@@ -378,6 +381,7 @@ static void *worker_main(void *arg) {
     mr_stats = &w->stats;
     mr_self_worker = w;
     setup_ring(w);
+    atomic_fetch_add(&mr_workers_ready, 1); /* operating it */
     for (int i = 0; i < w->nlisten; i++) arm_accept(w, i);
     arm_timer(w);
     arm_wake(w);

@@ -73,11 +73,14 @@ void mr_reply_err(mr_reply_t *r, const char *msg)
     d[n + 2] = '\n';
     b->len += n + 3;
 
-    size_t w = 0;
-    while (w < n && w < sizeof(last_err_word) - 1 && msg[w] != ' ' &&
-           msg[w] != '\r' && msg[w] != '\n')
-        w++;
-    memcpy(last_err_word, msg, w);
+    /* Redis's errorstats code: the word before the first space, if a
+     * space comes within the first 31 bytes of the message; else "ERR" */
+    const char *sp = memchr(msg, ' ', n < 31 ? n : 31);
+    size_t w = sp ? (size_t)(sp - msg) : 0;
+    if (w == 0 || w >= sizeof(last_err_word))
+        memcpy(last_err_word, "ERR", (w = 3));
+    else
+        memcpy(last_err_word, msg, w);
     last_err_word[w] = '\0';
     r->last_err = last_err_word;
     r->errors++;

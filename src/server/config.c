@@ -3,10 +3,13 @@
  * one row. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mr/aof.h"
@@ -26,6 +29,7 @@ typedef enum {
     OPT_BIND,   /* list of addresses, fixed at start-up */
     OPT_ONLY,   /* a string that may only hold `def` (a feature not built) */
     OPT_BOOL,   /* yes/no, stored as 1/0 in an atomic */
+    OPT_PCTS,   /* latency-tracking-info-percentiles: a list of doubles */
 } opt_type_t;
 
 typedef struct option {
@@ -47,6 +51,11 @@ static const char *const loglevels[] = {"debug", "verbose", "notice",
                                         "warning", NULL};
 /* Redis's order (its error message lists them so); mr/config.h MR_FSYNC_* */
 static const char *const fsync_policies[] = {"everysec", "always", "no", NULL};
+/* ---- operating it ---- */
+static const char *const log_formats[] = {"text", "json", NULL}; /* MR_LOG_FORMAT_* */
+static const char *const supervised_modes[] = {"no", "upstart", "systemd",
+                                               "auto", NULL}; /* MR_SUPERVISED_* */
+/* ---- end operating it ---- */
 
 #define OFF(f) offsetof(mr_config_t, f)
 #define I32MAX 2147483647LL
@@ -89,6 +98,17 @@ static const option_t options[] = {
     {"auto-aof-rewrite-min-size", OPT_MEM, true, OFF(auto_aof_rewrite_min_size), "67108864", 0, LLMAX, NULL, NULL, "smallest AOF the automatic rewrite considers"},
     {"aof-load-truncated", OPT_BOOL, true, OFF(aof_load_truncated), "yes", 0, 0, NULL, NULL, "start with a truncated AOF's complete records (cut off the rest)"},
     {"aof-load-corrupted", OPT_BOOL, true, OFF(aof_load_corrupted), "no", 0, 0, NULL, NULL, "start with the valid prefix of an AOF corrupt in the middle (the rest is saved aside)"},
+    /* ---- operating it ---- */
+    {"slowlog-log-slower-than", OPT_ATOMIC, true, OFF(slowlog_log_slower_than), "10000", -1, LLMAX, NULL, NULL, "log commands slower than this many microseconds (-1: off, 0: all)"},
+    {"slowlog-max-len", OPT_ATOMIC, true, OFF(slowlog_max_len), "128", 0, LLMAX, NULL, NULL, "entries the slow log keeps"},
+    {"latency-monitor-threshold", OPT_ATOMIC, true, OFF(latency_monitor_threshold), "0", 0, LLMAX, NULL, NULL, "record latency events of at least this many milliseconds (0: off)"},
+    {"latency-tracking", OPT_BOOL, true, OFF(latency_tracking), "yes", 0, 0, NULL, NULL, "keep per-command latency histograms for INFO latencystats (yes/no)"},
+    {"latency-tracking-info-percentiles", OPT_PCTS, true, 0, "50 99 99.9", 0, 100, NULL, NULL, "percentiles INFO latencystats reports"},
+    {"log-format", OPT_ENUM, true, OFF(log_format), "text", 0, 0, log_formats, NULL, "text (Redis's lines) or json (one object per line)"},
+    {"audit-log", OPT_STRING, false, OFF(audit_log), "", 0, 0, NULL, NULL, "file for one JSON line per write or refused command (empty: off)"},
+    {"pidfile", OPT_STRING, false, OFF(pidfile), "", 0, 0, NULL, NULL, "file to write the process id to (empty: none)"},
+    {"supervised", OPT_ENUM, false, OFF(supervised), "no", 0, 0, supervised_modes, NULL, "no, upstart, systemd (sd_notify readiness) or auto"},
+    /* ---- end operating it ---- */
 };
 /* clang-format on */
 
@@ -122,6 +142,52 @@ static const option_t *find_option(const char *name, size_t len) {
 
 static void *field(const option_t *o) { return (char *)&mr_config + o->offset; }
 
+/* ---- operating it: latency-tracking-info-percentiles ----
+ * A list, so not an atomic: INFO and CONFIG GET copy it under this lock,
+ * CONFIG SET replaces it under it. */
+static pthread_mutex_t pcts_lock = PTHREAD_MUTEX_INITIALIZER;
+static double pcts[MR_MAX_PERCENTILES];
+static int npcts;
+
+int mr_config_percentiles(double *out, int max) {
+    pthread_mutex_lock(&pcts_lock);
+    int n = npcts < max ? npcts : max;
+    memcpy(out, pcts, sizeof *out * (size_t)n);
+    pthread_mutex_unlock(&pcts_lock);
+    return n;
+}
+
+/* Parses "50 99 99.9" as Redis does: single spaces between numbers, each
+ * within 0..100. Returns NULL or Redis's message. */
+static const char *parse_pcts(const char *v, double *out, int *n) {
+    *n = 0;
+    if (!*v) return NULL;
+    const char *p = v;
+    for (;;) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        double d;
+        if (*n == MR_MAX_PERCENTILES || !mr_str2d(p, len, &d))
+            return "Invalid latency-tracking-info-percentiles parameters";
+        if (d < 0.0 || d > 100.0)
+            return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+        out[(*n)++] = d;
+        if (!e) return NULL;
+        p = e + 1;
+    }
+}
+
+/* "%f" without trailing zeros, as Redis prints the percentiles. */
+static void format_pct(char *out, size_t outlen, double d) {
+    snprintf(out, outlen, "%f", d);
+    char *dot = strchr(out, '.');
+    if (!dot) return;
+    char *end = out + strlen(out) - 1;
+    while (end > dot && *end == '0') *end-- = '\0';
+    if (end == dot) *end = '\0';
+}
+/* ---- end operating it ---- */
+
 /* Redis's memtoull: optional b/k/kb/m/mb/g/gb suffix, case-insensitive. */
 static bool parse_mem(const char *s, long long *out) {
     size_t n = strlen(s), digits = n;
@@ -153,6 +219,21 @@ static void free_bind(void) {
  * success or Redis's message for the failure. */
 static const char *set_option(const option_t *o, char **vals, int nvals,
                               bool apply, char *msg, size_t msglen) {
+    if (o->type == OPT_PCTS) { /* a file line has one word per value */
+        char joined[1024] = "";
+        for (int i = 0; i < nvals; i++)
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined),
+                     "%s%s", i ? " " : "", vals[i]);
+        double d[MR_MAX_PERCENTILES];
+        int n;
+        const char *fail = parse_pcts(joined, d, &n);
+        if (fail || !apply) return fail;
+        pthread_mutex_lock(&pcts_lock);
+        memcpy(pcts, d, sizeof *d * (size_t)n);
+        npcts = n;
+        pthread_mutex_unlock(&pcts_lock);
+        return NULL;
+    }
     if (o->type != OPT_BIND && nvals != 1)
         return "wrong number of arguments";
     const char *v = vals[0];
@@ -190,7 +271,10 @@ static const char *set_option(const option_t *o, char **vals, int nvals,
     case OPT_ENUM:
         for (int i = 0; o->names[i]; i++) {
             if (strcasecmp(o->names[i], v) == 0) {
-                if (apply) atomic_store((_Atomic long long *)field(o), i);
+                if (apply && o->mutable_)
+                    atomic_store((_Atomic long long *)field(o), i);
+                else if (apply)
+                    *(int *)field(o) = i; /* fixed at start-up: int field */
                 return NULL;
             }
         }
@@ -207,6 +291,8 @@ static const char *set_option(const option_t *o, char **vals, int nvals,
             return NULL;
         }
         return "argument must be 'yes' or 'no'";
+    case OPT_PCTS: /* handled above */
+        return NULL;
     case OPT_STRING:
         if (apply) {
             char **p = field(o);
@@ -254,19 +340,27 @@ void mr_config_defaults(void) {
     }
 }
 
-/* Applies one directive: words[0] is the name. */
+/* A start-up error the way redis-server prints it (after its "FATAL
+ * CONFIG FILE ERROR" banner): where, the offending line, why. */
+static void config_error(char *err, size_t errlen, const char *where,
+                         const char *text, const char *why) {
+    snprintf(err, errlen, "%s\n>>> '%s'\n%s", where, text, why);
+}
+
+/* Applies one directive: words[0] is the name; `text` is the line as
+ * written, for the error. */
 static bool apply_words(char **words, int n, char *err, size_t errlen,
-                        const char *where) {
+                        const char *where, const char *text) {
     const option_t *o = find_option(words[0], strlen(words[0]));
     if (!o) {
-        snprintf(err, errlen, "%sBad directive or wrong number of arguments: '%s'",
-                 where, words[0]);
+        config_error(err, errlen, where, text,
+                     "Bad directive or wrong number of arguments");
         return false;
     }
     char msg[256];
     const char *fail = set_option(o, words + 1, n - 1, true, msg, sizeof msg);
     if (fail) {
-        snprintf(err, errlen, "%s'%s': %s", where, o->name, fail);
+        config_error(err, errlen, where, text, fail);
         return false;
     }
     return true;
@@ -280,8 +374,11 @@ static bool apply_line(const char *line, size_t len, char *err, size_t errlen,
     int cap = 0;
     int argc = mr_split_args(line, len, &store, &argv, &cap);
     bool ok = true;
+    char text[512];
+    snprintf(text, sizeof text, "%.*s", (int)len, line);
     if (argc < 0) {
-        snprintf(err, errlen, "%sunbalanced quotes in configuration line", where);
+        config_error(err, errlen, where, text,
+                     "Unbalanced quotes in configuration line");
         ok = false;
     } else if (argc > 0 && argv[0].ptr[0] != '#') {
         char **words = mr_xmalloc(sizeof *words * (size_t)argc);
@@ -289,11 +386,11 @@ static bool apply_line(const char *line, size_t len, char *err, size_t errlen,
             words[i] = mr_xmemdup(argv[i].ptr, argv[i].len + 1),
             words[i][argv[i].len] = '\0';
         if (argc < 2) {
-            snprintf(err, errlen, "%sBad directive or wrong number of arguments: '%s'",
-                     where, words[0]);
+            config_error(err, errlen, where, text,
+                         "Bad directive or wrong number of arguments");
             ok = false;
         } else {
-            ok = apply_words(words, argc, err, errlen, where);
+            ok = apply_words(words, argc, err, errlen, where, text);
         }
         for (int i = 0; i < argc; i++) mr_free(words[i]);
         mr_free(words);
@@ -322,7 +419,8 @@ bool mr_config_load_file(const char *path, char *err, size_t errlen) {
         while (i < (size_t)n && isspace((unsigned char)line[i])) i++;
         if (i == (size_t)n || line[i] == '#') continue;
         char where[1200];
-        snprintf(where, sizeof where, "%s:%d: ", path, lineno);
+        snprintf(where, sizeof where,
+                 "Reading the configuration file %s, at line %d", path, lineno);
         ok = apply_line(line + i, (size_t)n - i, err, errlen, where);
     }
     free(line);
@@ -338,8 +436,11 @@ bool mr_config_load_args(int argc, char **argv, char *err, size_t errlen) {
     }
     while (i < argc) {
         if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
-            snprintf(err, errlen, "unexpected argument '%s' (options are --name value)",
+            char why[512];
+            snprintf(why, sizeof why,
+                     "unexpected argument '%s' (options are --name value)",
                      argv[i]);
+            config_error(err, errlen, "Reading the command line", argv[i], why);
             return false;
         }
         /* --name v1 v2 ... up to the next --option, as redis-server reads
@@ -354,9 +455,13 @@ bool mr_config_load_args(int argc, char **argv, char *err, size_t errlen) {
             words[1] = "";
             n = 2;
         }
-        char where[256];
-        snprintf(where, sizeof where, "command line: ");
-        bool ok = apply_words(words, n, err, errlen, where);
+        char where[256], text[512] = "";
+        snprintf(where, sizeof where, "Reading the command line, at --%s",
+                 words[0]);
+        for (int k = 0; k < i - start; k++)
+            snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s",
+                     k ? " " : "", argv[start + k]);
+        bool ok = apply_words(words, n, err, errlen, where, text);
         mr_free(words);
         if (!ok) return false;
     }
@@ -378,12 +483,25 @@ static void format_value(const option_t *o, char *out, size_t outlen) {
         break;
     case OPT_ENUM:
         snprintf(out, outlen, "%s",
-                 o->names[atomic_load((_Atomic long long *)field(o))]);
+                 o->names[o->mutable_ ? atomic_load((_Atomic long long *)field(o))
+                                      : *(int *)field(o)]);
         break;
     case OPT_BOOL:
         snprintf(out, outlen, "%s",
                  atomic_load((_Atomic long long *)field(o)) ? "yes" : "no");
         break;
+    case OPT_PCTS: {
+        double d[MR_MAX_PERCENTILES];
+        int n = mr_config_percentiles(d, MR_MAX_PERCENTILES);
+        out[0] = '\0';
+        for (int i = 0; i < n; i++) {
+            char one[64];
+            format_pct(one, sizeof one, d[i]);
+            snprintf(out + strlen(out), outlen - strlen(out), "%s%s",
+                     i ? " " : "", one);
+        }
+        break;
+    }
     case OPT_STRING:
     case OPT_ONLY: {
         const char *s = *(char **)field(o);
@@ -502,3 +620,145 @@ void mr_config_print_help(void) {
                o->mutable_ ? " [CONFIG SET]" : "");
     }
 }
+
+/* ---- operating it: the start-up log and CONFIG REWRITE ---- */
+
+/* Whether o holds its default; `cur` gets its CONFIG GET value. Defaults in
+ * the table are written the way format_value prints them, so comparing the
+ * strings is comparing the values ("dir" is absolute once started, so it
+ * always differs, and CONFIG REWRITE always writes it, as Redis does). */
+static bool is_default(const option_t *o, char *cur, size_t curlen) {
+    format_value(o, cur, curlen);
+    return strcmp(cur, o->def) == 0;
+}
+
+void mr_config_each_changed(mr_config_get_fn fn, void *ctx) {
+    char value[4200];
+    for (size_t i = 0; i < NOPTS; i++)
+        if (!is_default(&options[i], value, sizeof value))
+            fn(ctx, options[i].name, value);
+}
+
+/* Appends s double-quoted with Redis's escapes (sdscatrepr), so the file
+ * reads back to the same bytes. */
+static void append_quoted(mr_buf_t *b, const char *s) {
+    mr_buf_append(b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '\\': mr_buf_append(b, "\\\\", 2); break;
+        case '"': mr_buf_append(b, "\\\"", 2); break;
+        case '\n': mr_buf_append(b, "\\n", 2); break;
+        case '\r': mr_buf_append(b, "\\r", 2); break;
+        case '\t': mr_buf_append(b, "\\t", 2); break;
+        default:
+            if (isprint(*p))
+                mr_buf_append(b, p, 1);
+            else
+                mr_buf_printf(b, "\\x%02x", *p);
+        }
+    }
+    mr_buf_append(b, "\"", 1);
+}
+
+/* The file line for o, spelled `name`: strings quoted, the rest bare. */
+static void option_line(const option_t *o, const char *name, mr_buf_t *b) {
+    char value[4200];
+    format_value(o, value, sizeof value);
+    mr_buf_printf(b, "%s ", name);
+    if (o->type == OPT_STRING || o->type == OPT_ONLY)
+        append_quoted(b, value);
+    else if (o->type == OPT_PCTS && !value[0])
+        mr_buf_append(b, "\"\"", 2);
+    else
+        mr_buf_append_cstr(b, value);
+    mr_buf_append(b, "\n", 1);
+}
+
+#define REWRITE_SIGNATURE "# Generated by CONFIG REWRITE"
+
+/* The option a config line sets (and the spelling it uses), or NULL for
+ * comments, blank lines and lines that are no known directive. */
+static const option_t *line_option(const char *line, size_t len,
+                                   const char **as) {
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)line[i])) i++;
+    if (i == len || line[i] == '#') return NULL;
+    size_t e = i;
+    while (e < len && !isspace((unsigned char)line[e])) e++;
+    return find_option_as(line + i, e - i, as);
+}
+
+bool mr_config_rewrite(const char *path, char *err, size_t errlen) {
+    mr_buf_t out = {0};
+    bool done[NOPTS] = {false}, has_signature = false;
+    FILE *f = fopen(path, "r");
+    if (!f && errno != ENOENT) {
+        snprintf(err, errlen, "ERR Rewriting config file: %s", strerror(errno));
+        return false;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while (f && (n = getline(&line, &cap, f)) >= 0) {
+        size_t len = (size_t)n;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+        if (len == strlen(REWRITE_SIGNATURE) &&
+            memcmp(line, REWRITE_SIGNATURE, len) == 0)
+            has_signature = true;
+        const char *as;
+        const option_t *o = line_option(line, len, &as);
+        if (!o) { /* kept as it was */
+            mr_buf_append(&out, line, len);
+            mr_buf_append(&out, "\n", 1);
+            continue;
+        }
+        size_t idx = (size_t)(o - options);
+        if (done[idx]) continue; /* a repeat: the first line holds the value */
+        done[idx] = true;
+        option_line(o, as, &out);
+    }
+    free(line);
+    if (f) fclose(f);
+    char value[4200];
+    for (size_t i = 0; i < NOPTS; i++) {
+        if (done[i] || is_default(&options[i], value, sizeof value)) continue;
+        if (!has_signature) {
+            mr_buf_append_cstr(&out, REWRITE_SIGNATURE "\n");
+            has_signature = true;
+        }
+        option_line(&options[i], options[i].name, &out);
+    }
+
+    /* a temporary file in the same directory, then rename: a crash leaves
+     * the old file or the new one, never half of one */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%d", path, (int)getpid());
+    struct stat st;
+    mode_t mode = stat(path, &st) == 0 ? st.st_mode & 07777 : 0644;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    bool ok = fd >= 0;
+    size_t off = 0;
+    while (ok && off < out.len) {
+        ssize_t w = write(fd, out.data + off, out.len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) ok = false;
+        else off += (size_t)w;
+    }
+    if (ok && fsync(fd) != 0) ok = false;
+    int saved = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        unlink(tmp);
+        snprintf(err, errlen, "ERR Rewriting config file: %s", strerror(saved));
+    }
+    mr_buf_free(&out);
+    return ok;
+}
+/* ---- end operating it ---- */

@@ -243,12 +243,17 @@ static void raise_fd_limit(void) {
     }
 }
 
-static void make_run_id(void) {
+static void random_hex40(char *out) {
     unsigned char raw[20];
     if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
         for (size_t i = 0; i < sizeof raw; i++) raw[i] = (unsigned char)rand();
     for (size_t i = 0; i < sizeof raw; i++)
-        snprintf(mr_server.run_id + 2 * i, 3, "%02x", raw[i]);
+        snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+static void make_run_id(void) {
+    random_hex40(mr_server.run_id);
+    random_hex40(mr_server.replid); /* operating it: INFO master_replid */
 }
 
 int mr_server_run(void) {
@@ -285,7 +290,7 @@ int mr_server_run(void) {
         return 1;
     }
 
-
+    mr_supervise_resolve(); /* operating it */
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_start(&mr_workers[i]);
     mr_log(MR_LOG_NOTICE, "Server initialized: %u worker threads, pid %d",
            mr_nworkers, (int)getpid());
@@ -295,6 +300,8 @@ int mr_server_run(void) {
     if (mr_config.unixsocket && mr_config.unixsocket[0])
         mr_log(MR_LOG_NOTICE, "Ready to accept connections unix on %s",
                mr_config.unixsocket);
+    mr_pidfile_write();   /* operating it */
+    mr_supervise_ready(); /* operating it */
 
     struct timespec tick = {0, 100 * 1000 * 1000};
     while (!atomic_load(&shutdown_requested)) {
@@ -307,9 +314,15 @@ int mr_server_run(void) {
         if (sig == SIGHUP) mr_log_open(mr_config.logfile);
         sample_metrics();
         mr_aof_cron();
+        /* operating it: "startup" memory is what the workers hold once set
+         * up (rings, receive buffers), before the data */
+        if (!mr_server.startup_allocated &&
+            atomic_load(&mr_workers_ready) == mr_nworkers)
+            mr_server.startup_allocated = mr_mem_used();
     }
 
     mr_log(MR_LOG_WARNING, "User requested shutdown...");
+    mr_supervise_stopping(); /* operating it */
     atomic_store(&mr_stopping, true);
     shutdown_listeners();
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_wake(&mr_workers[i]);
@@ -319,6 +332,7 @@ int mr_server_run(void) {
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_free_fds(&mr_workers[i]);
     mr_task_discard_all();
     close_listeners();
+    mr_pidfile_remove(); /* operating it */
     mr_log(MR_LOG_WARNING, "%s is now ready to exit, bye bye...", MR_NAME);
     return 0;
 }

@@ -1,4 +1,5 @@
 /* Freeing, copying and naming collection values: see mr/object.h. */
+#include <malloc.h>
 #include <string.h>
 
 #include "mr/object.h"
@@ -7,6 +8,7 @@
 #include "types/listpack.h"
 #include "types/quicklist.h"
 #include "types/zset.h"
+#include "types/zskiplist.h"
 
 /* Redis keeps strings of up to 44 bytes in the object's own allocation
  * ("embstr") and integers that fit a long as "int", and turns a string
@@ -97,3 +99,46 @@ const char *mr_obj_encoding_name(const mr_entry_t *e) {
     }
     return "unknown";
 }
+
+/* ---- operating it ---- */
+static size_t quicklist_memory(const mr_ql_t *ql, long long samples) {
+    size_t bytes = malloc_usable_size((void *)ql), sampled = 0;
+    long long seen = 0;
+    for (const mr_ql_node_t *n = ql->head; n && (samples == 0 || seen < samples);
+         n = n->next, seen++)
+        sampled += malloc_usable_size((void *)n) + malloc_usable_size(n->lp);
+    if (seen) bytes += (size_t)((double)sampled / (double)seen * (double)ql->nodes);
+    return bytes;
+}
+
+/* A sorted set: its struct, then the listpack, or the member table plus
+ * the skip list's sentinel and nodes (sampled like a list's nodes). */
+static size_t zset_memory(const mr_zset_t *zs, long long samples) {
+    size_t bytes = malloc_usable_size((void *)zs);
+    if (mr_zset_is_listpack(zs)) return bytes + malloc_usable_size(zs->p);
+    const mr_zsl_t *zsl = zs->p;
+    bytes += mr_ft_bytes(zs->ft) + malloc_usable_size((void *)zsl) +
+             malloc_usable_size(zsl->head);
+    size_t sampled = 0;
+    long long seen = 0;
+    for (const mr_zsl_node_t *n = mr_zsl_first(zsl);
+         n && (samples == 0 || seen < samples); n = mr_zsl_next(n), seen++)
+        sampled += malloc_usable_size((void *)n);
+    if (seen) bytes += (size_t)((double)sampled / (double)seen * (double)zsl->length);
+    return bytes;
+}
+
+size_t mr_entry_memory(const mr_entry_t *e, long long samples) {
+    /* the entry (header, TTL, key, value or pointer) and its bucket slot */
+    size_t bytes = malloc_usable_size((void *)e) + sizeof(mr_entry_t *);
+    if (mr_entry_type(e) == MR_T_STRING) return bytes;
+    void *obj = mr_entry_obj(e);
+    if (mr_entry_type(e) == MR_T_ZSET) return bytes + zset_memory(obj, samples);
+    switch (mr_entry_enc(e)) {
+    case MR_ENC_LISTPACK: return bytes + malloc_usable_size(obj);
+    case MR_ENC_HASHTABLE: return bytes + mr_ft_bytes(obj);
+    case MR_ENC_QUICKLIST: return bytes + quicklist_memory(obj, samples);
+    }
+    return bytes;
+}
+/* ---- end operating it ---- */

@@ -795,3 +795,16 @@ size_t mr_store_cron(unsigned w, unsigned nw, int64_t now_ms,
     if (expired) MR_STAT_ADD(expired_keys, expired);
     return expired;
 }
+
+/* ---- operating it ---- */
+size_t mr_db_table_bytes(int db) {
+    size_t n = 0, ns = mr_store_nshards();
+    for (uint32_t i = 0; i < ns; i++) {
+        pthread_mutex_lock(&shards[i].mu);
+        db_slot_t *s = slot_get(i, db);
+        if (s) n += mr_dict_table_bytes(&s->dict);
+        pthread_mutex_unlock(&shards[i].mu);
+    }
+    return n;
+}
+/* ---- end operating it ---- */

@@ -21,6 +21,7 @@
 #include "mr/stats.h"
 #include "mr/store.h"
 #include "proto/errors.h"
+#include "types/t_ops.h"
 
 #ifdef MR_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -539,6 +540,18 @@ void cmd_config_resetstat(mr_call_t *c) {
     mr_reply_ok(c->reply);
 }
 
+/* ---- operating it ---- */
+void cmd_config_rewrite(mr_call_t *c) {
+    char err[512];
+    if (!mr_server.config_file[0])
+        mr_reply_err(c->reply, "ERR The server is running without a config file");
+    else if (mr_config_rewrite(mr_server.config_file, err, sizeof err))
+        mr_reply_ok(c->reply);
+    else
+        mr_reply_err(c->reply, err);
+}
+/* ---- end operating it ---- */
+
 void cmd_config_help(mr_call_t *c) {
     static const char *const lines[] = {
         "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -548,6 +561,8 @@ void cmd_config_help(mr_call_t *c) {
         "    Set the configuration <directive> to <value>.",
         "RESETSTAT",
         "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Rewrite the configuration file.",
         "HELP",
         "    Prints this help.",
         NULL,
@@ -558,7 +573,7 @@ void cmd_config_help(mr_call_t *c) {
 /* ---- INFO ---- */
 
 /* Redis's bytesToHuman: "512B", "1017.23K", "1.61M", ... */
-static void bytes_human(char *out, size_t outlen, unsigned long long n) {
+void mr_bytes_human(char *out, size_t outlen, unsigned long long n) {
     static const char units[] = "KMGTP";
     unsigned long long unit = 1; /* 1024^(i+1) inside the loop */
     if (n < 1024) {
@@ -577,6 +592,15 @@ static void bytes_human(char *out, size_t outlen, unsigned long long n) {
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
+/* process_supervised: what `supervised` resolved to at start-up. */
+static const char *supervised_name(void) {
+    switch (mr_server.supervised) {
+    case MR_SUPERVISED_SYSTEMD: return "systemd";
+    case MR_SUPERVISED_UPSTART: return "upstart";
+    default: return "no";
+    }
+}
+
 static void info_server(mr_buf_t *b) {
     struct utsname u;
     if (uname(&u) != 0) memset(&u, 0, sizeof u);
@@ -587,6 +611,9 @@ static void info_server(mr_buf_t *b) {
     mr_buf_printf(b,
                   "# Server\r\n"
                   "redis_version:%s\r\n"
+                  "redis_git_sha1:00000000\r\n"
+                  "redis_git_dirty:0\r\n"
+                  "redis_build_id:0\r\n"
                   "redis_mode:standalone\r\n"
                   "os:%s %s %s\r\n"
                   "arch_bits:%d\r\n"
@@ -595,7 +622,7 @@ static void info_server(mr_buf_t *b) {
                   "atomicvar_api:c11-builtin\r\n"
                   "gcc_version:%d.%d.%d\r\n"
                   "process_id:%ld\r\n"
-                  "process_supervised:no\r\n"
+                  "process_supervised:%s\r\n"
                   "run_id:%s\r\n"
                   "tcp_port:%d\r\n"
                   "server_time_usec:%lld\r\n"
@@ -603,9 +630,12 @@ static void info_server(mr_buf_t *b) {
                   "uptime_in_days:%lld\r\n"
                   "hz:%lld\r\n"
                   "configured_hz:%lld\r\n"
+                  "lru_clock:%u\r\n"
                   "executable:%s\r\n"
                   "config_file:%s\r\n"
-                  "io_threads_active:0\r\n",
+                  "io_threads_active:0\r\n"
+                  "miniredis_version:%s\r\n"
+                  "worker_threads:%u\r\n",
                   MR_VERSION, u.sysname, u.release, u.machine,
                   (int)(sizeof(void *) * 8),
 #ifdef __GNUC__
@@ -613,9 +643,10 @@ static void info_server(mr_buf_t *b) {
 #else
                   0, 0, 0,
 #endif
-                  (long)getpid(), mr_server.run_id, mr_server.tcp_port,
-                  (long long)now_us, up_s, up_s / 86400, hz, hz,
-                  mr_server.executable, mr_server.config_file);
+                  (long)getpid(), supervised_name(), mr_server.run_id,
+                  mr_server.tcp_port, (long long)now_us, up_s, up_s / 86400, hz,
+                  hz, mr_store_lru_clock(now_us / 1000), mr_server.executable,
+                  mr_server.config_file, MR_PROJECT_VERSION, mr_server.workers);
 }
 
 static void info_clients(mr_buf_t *b) {
@@ -626,9 +657,13 @@ static void info_clients(mr_buf_t *b) {
                   "connected_clients:%llu\r\n"
                   "cluster_connections:0\r\n"
                   "maxclients:%lld\r\n"
+                  "client_recent_max_input_buffer:%llu\r\n"
+                  "client_recent_max_output_buffer:%llu\r\n"
                   "blocked_clients:%llu\r\n"
                   "tracking_clients:0\r\n",
                   (unsigned long long)mr_clients_count(), MR_CFG(maxclients),
+                  (unsigned long long)atomic_load(&st.max_qbuf),
+                  (unsigned long long)atomic_load(&st.max_obuf),
                   (unsigned long long)atomic_load(&st.blocked_clients));
 }
 
@@ -636,15 +671,17 @@ static void info_memory(mr_buf_t *b) {
     size_t allocated, active, resident, mapped, retained;
     mr_mem_stats(&allocated, &active, &resident, &mapped, &retained);
     size_t used = allocated, rss = mr_mem_rss(), peak = mr_mem_peak();
+    mr_mem_overhead_t mo;
+    mr_mem_overhead(&mo);
     if (peak < used) peak = used;
     long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
     unsigned long long total =
         pages > 0 && psize > 0 ? (unsigned long long)pages * (unsigned long long)psize : 0;
     char h_used[32], h_rss[32], h_peak[32], h_total[32];
-    bytes_human(h_used, sizeof h_used, used);
-    bytes_human(h_rss, sizeof h_rss, rss);
-    bytes_human(h_peak, sizeof h_peak, peak);
-    bytes_human(h_total, sizeof h_total, total);
+    mr_bytes_human(h_used, sizeof h_used, used);
+    mr_bytes_human(h_rss, sizeof h_rss, rss);
+    mr_bytes_human(h_peak, sizeof h_peak, peak);
+    mr_bytes_human(h_total, sizeof h_total, total);
     const char *alloc_name;
 #if defined(MR_HAVE_JEMALLOC) && defined(JEMALLOC_VERSION_MAJOR)
     char je[32];
@@ -665,6 +702,10 @@ static void info_memory(mr_buf_t *b) {
                   "used_memory_peak:%zu\r\n"
                   "used_memory_peak_human:%s\r\n"
                   "used_memory_peak_perc:%.2f%%\r\n"
+                  "used_memory_overhead:%zu\r\n"
+                  "used_memory_startup:%zu\r\n"
+                  "used_memory_dataset:%zu\r\n"
+                  "used_memory_dataset_perc:%.2f%%\r\n"
                   "allocator_allocated:%zu\r\n"
                   "allocator_active:%zu\r\n"
                   "allocator_resident:%zu\r\n"
@@ -681,9 +722,20 @@ static void info_memory(mr_buf_t *b) {
                   "rss_overhead_bytes:%lld\r\n"
                   "mem_fragmentation_ratio:%.2f\r\n"
                   "mem_fragmentation_bytes:%lld\r\n"
-                  "mem_allocator:%s\r\n",
+                  "mem_not_counted_for_evict:0\r\n"
+                  "mem_replication_backlog:0\r\n"
+                  "mem_total_replication_buffers:0\r\n"
+                  "mem_clients_slaves:0\r\n"
+                  "mem_clients_normal:%zu\r\n"
+                  "mem_cluster_links:0\r\n"
+                  "mem_aof_buffer:0\r\n"
+                  "mem_allocator:%s\r\n"
+                  "active_defrag_running:0\r\n"
+                  "lazyfree_pending_objects:0\r\n"
+                  "lazyfreed_objects:0\r\n",
                   used, h_used, rss, h_rss, peak, h_peak,
-                  ratio((double)used * 100, (double)peak), allocated, active,
+                  ratio((double)used * 100, (double)peak), mo.overhead,
+                  mo.startup, mo.dataset, mo.dataset_perc, allocated, active,
                   resident, total, h_total, ratio((double)active, (double)allocated),
                   (long long)active - (long long)allocated,
                   ratio((double)resident, (double)active),
@@ -691,7 +743,7 @@ static void info_memory(mr_buf_t *b) {
                   ratio((double)rss, (double)resident),
                   (long long)rss - (long long)resident,
                   ratio((double)rss, (double)used),
-                  (long long)rss - (long long)used, alloc_name);
+                  (long long)rss - (long long)used, mo.clients, alloc_name);
 }
 
 static void info_persistence(mr_buf_t *b) { mr_aof_info(b); }
@@ -708,31 +760,67 @@ static void info_stats(mr_buf_t *b) {
                   "instantaneous_ops_per_sec:%lld\r\n"
                   "total_net_input_bytes:%llu\r\n"
                   "total_net_output_bytes:%llu\r\n"
+                  "total_net_repl_input_bytes:0\r\n"
+                  "total_net_repl_output_bytes:0\r\n"
                   "instantaneous_input_kbps:%.2f\r\n"
                   "instantaneous_output_kbps:%.2f\r\n"
+                  "instantaneous_input_repl_kbps:0.00\r\n"
+                  "instantaneous_output_repl_kbps:0.00\r\n"
                   "rejected_connections:%llu\r\n"
+                  "sync_full:0\r\n"
+                  "sync_partial_ok:0\r\n"
+                  "sync_partial_err:0\r\n"
                   "expired_keys:%llu\r\n"
                   "evicted_keys:0\r\n"
                   "evicted_clients:0\r\n"
+                  "total_eviction_exceeded_time:0\r\n"
+                  "current_eviction_exceeded_time:0\r\n"
                   "keyspace_hits:%llu\r\n"
                   "keyspace_misses:%llu\r\n"
                   "pubsub_channels:0\r\n"
                   "pubsub_patterns:0\r\n"
+                  "pubsubshard_channels:0\r\n"
+                  "migrate_cached_sockets:0\r\n"
+                  "slave_expires_tracked_keys:0\r\n"
+                  "active_defrag_hits:0\r\n"
+                  "active_defrag_misses:0\r\n"
+                  "active_defrag_key_hits:0\r\n"
+                  "active_defrag_key_misses:0\r\n"
+                  "tracking_total_keys:0\r\n"
+                  "tracking_total_items:0\r\n"
+                  "tracking_total_prefixes:0\r\n"
                   "unexpected_error_replies:%llu\r\n"
-                  "total_error_replies:%llu\r\n",
+                  "total_error_replies:%llu\r\n"
+                  "dump_payload_sanitizations:0\r\n"
+                  "total_reads_processed:%llu\r\n"
+                  "total_writes_processed:%llu\r\n"
+                  "io_threaded_reads_processed:0\r\n"
+                  "io_threaded_writes_processed:0\r\n",
                   STAT(s, connections), STAT(s, commands),
                   (long long)(mr_server_inst_ops() + 0.5),
                   STAT(s, net_input_bytes), STAT(s, net_output_bytes),
                   mr_server_inst_input_kbps(), mr_server_inst_output_kbps(),
                   STAT(s, rejected_conns), STAT(s, expired_keys),
                   STAT(s, keyspace_hits), STAT(s, keyspace_misses),
-                  STAT(s, unexpected_errors), STAT(s, error_replies));
+                  STAT(s, unexpected_errors), STAT(s, error_replies),
+                  STAT(s, reads_processed), STAT(s, writes_processed));
 }
 
 static void info_replication(mr_buf_t *b) {
-    mr_buf_append_cstr(b, "# Replication\r\n"
-                          "role:master\r\n"
-                          "connected_slaves:0\r\n");
+    mr_buf_printf(b,
+                  "# Replication\r\n"
+                  "role:master\r\n"
+                  "connected_slaves:0\r\n"
+                  "master_failover_state:no-failover\r\n"
+                  "master_replid:%s\r\n"
+                  "master_replid2:0000000000000000000000000000000000000000\r\n"
+                  "master_repl_offset:0\r\n"
+                  "second_repl_offset:-1\r\n"
+                  "repl_backlog_active:0\r\n"
+                  "repl_backlog_size:1048576\r\n"
+                  "repl_backlog_first_byte_offset:0\r\n"
+                  "repl_backlog_histlen:0\r\n",
+                  mr_server.replid);
 }
 
 static void info_cpu(mr_buf_t *b) {
@@ -773,32 +861,39 @@ static void info_keyspace(mr_buf_t *b) {
     }
 }
 
-/* In output order. Every section here is part of "default"; Redis's
- * commandstats, errorstats and latencystats are not kept, and a request
- * for them (or any unknown name) adds nothing. */
+/* In output order, as Redis 7.0 prints them. `deflt` sections make up
+ * INFO and INFO default; "all" and "everything" add the others (there are
+ * no module sections). An unknown name adds nothing. */
 static const struct {
     const char *name;
     void (*fn)(mr_buf_t *b);
+    bool deflt;
 } sections[] = {
-    {"server", info_server},
-    {"clients", info_clients},
-    {"memory", info_memory},
-    {"persistence", info_persistence},
-    {"stats", info_stats},
-    {"replication", info_replication},
-    {"cpu", info_cpu},
-    {"modules", info_modules},
-    {"cluster", info_cluster},
-    {"keyspace", info_keyspace},
+    {"server", info_server, true},
+    {"clients", info_clients, true},
+    {"memory", info_memory, true},
+    {"persistence", info_persistence, true},
+    {"stats", info_stats, true},
+    {"replication", info_replication, true},
+    {"cpu", info_cpu, true},
+    {"modules", info_modules, true},
+    {"commandstats", mr_info_commandstats, false},
+    {"errorstats", mr_info_errorstats, true},
+    {"latencystats", mr_info_latencystats, false},
+    {"cluster", info_cluster, true},
+    {"keyspace", info_keyspace, true},
 };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 void cmd_info(mr_call_t *c) {
     bool want[NSECTIONS] = {0};
-    bool all = c->argc == 1;
+    bool deflt = c->argc == 1, all = false;
     for (int i = 1; i < c->argc; i++) {
-        if (mr_str_eq_ci(c->argv[i], "default") ||
-            mr_str_eq_ci(c->argv[i], "all") ||
+        if (mr_str_eq_ci(c->argv[i], "default")) {
+            deflt = true;
+            continue;
+        }
+        if (mr_str_eq_ci(c->argv[i], "all") ||
             mr_str_eq_ci(c->argv[i], "everything")) {
             all = true;
             continue;
@@ -809,7 +904,7 @@ void cmd_info(mr_call_t *c) {
     mr_buf_t out = {0};
     bool first = true;
     for (size_t k = 0; k < NSECTIONS; k++) {
-        if (!all && !want[k]) continue;
+        if (!all && !want[k] && !(deflt && sections[k].deflt)) continue;
         if (!first) mr_buf_append(&out, "\r\n", 2);
         sections[k].fn(&out);
         first = false;

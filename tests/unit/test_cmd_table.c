@@ -230,7 +230,7 @@ Test(servercmds, command_info_subcommand_and_container) {
               "*3\r\n+@admin\r\n+@slow\r\n+@dangerous\r\n*0\r\n*0\r\n*0\r\n");
     r = run("command", "info", "config", NULL);
     STARTS(r, "*1\r\n*10\r\n$6\r\nconfig\r\n:-2\r\n*0\r\n:0\r\n:0\r\n"
-              ":0\r\n*1\r\n+@slow\r\n*0\r\n*0\r\n*4\r\n*10\r\n"
+              ":0\r\n*1\r\n+@slow\r\n*0\r\n*0\r\n*5\r\n*10\r\n"
               "$10\r\nconfig|get\r\n");
 }
 
@@ -257,14 +257,14 @@ Test(servercmds, command_docs) {
     reply.resp = 3;
     r = run("command", "docs", "config", NULL);
     STARTS(r, "%1\r\n$6\r\nconfig\r\n%5\r\n");
-    cr_assert(strstr(r, "$11\r\nsubcommands\r\n%4\r\n$10\r\nconfig|get\r\n%6\r\n")
+    cr_assert(strstr(r, "$11\r\nsubcommands\r\n%5\r\n$10\r\nconfig|get\r\n%6\r\n")
                   != NULL, "%s", r);
 }
 
 Test(servercmds, command_list) {
     EXPECT(run("command", "list", "filterby", "pattern", "CONFIG*", NULL),
-           "*5\r\n$6\r\nconfig\r\n$10\r\nconfig|get\r\n$10\r\nconfig|set\r\n"
-           "$16\r\nconfig|resetstat\r\n$11\r\nconfig|help\r\n");
+           "*6\r\n$6\r\nconfig\r\n$10\r\nconfig|get\r\n$10\r\nconfig|set\r\n"
+           "$16\r\nconfig|resetstat\r\n$14\r\nconfig|rewrite\r\n$11\r\nconfig|help\r\n");
     EXPECT(run("command", "list", "filterby", "module", "x", NULL), "*0\r\n");
     EXPECT(run("command", "list", "filterby", "aclcat", "nosuch", NULL),
            "*0\r\n");
@@ -299,7 +299,8 @@ Test(servercmds, help_replies_are_status_lines) {
               "Subcommands are:\r\n");
     r = run("config", "help", NULL);
     cr_assert(strstr(r, "+RESETSTAT\r\n+    Reset statistics reported by the "
-                        "INFO command.\r\n+HELP\r\n+    Prints this help.\r\n"),
+                        "INFO command.\r\n+REWRITE\r\n+    Rewrite the "
+                        "configuration file.\r\n+HELP\r\n+    Prints this help.\r\n"),
               "%s", r);
     r = run("client", "help", NULL);
     STARTS(r, "*33\r\n+CLIENT <subcommand>");
@@ -370,7 +371,7 @@ Test(servercmds, info_sections) {
            "$44\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n# Keyspace\r\n\r\n");
     const char *r = run("info", NULL);
     STARTS(r + strcspn(r, "\n") + 1,
-           "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n");
+           "# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:00000000\r\n");
     const char *order[] = {"# Server\r\n", "\r\n\r\n# Clients\r\n",
                            "\r\n\r\n# Memory\r\n", "\r\n\r\n# Persistence\r\n",
                            "\r\n\r\n# Stats\r\n", "\r\n\r\n# Replication\r\n",

@@ -180,19 +180,29 @@ Test(reply, errors)
     EXPECT("-ERR unknown command 'a  b'\r\n");
     cr_assert_str_eq(r3.last_err, "ERR");
 
-    mr_reply_err(&r3, "NOPROTO");
-    EXPECT("-NOPROTO\r\n");
+    mr_reply_err(&r3, "NOPROTO sorry");
+    EXPECT("-NOPROTO sorry\r\n");
     cr_assert_str_eq(r3.last_err, "NOPROTO");
 
-    /* an absurdly long first word is cut for the statistics only */
+    /* as Redis's errorstats: without a space in the first 31 bytes the
+     * code is "ERR" (the reply itself is untouched) */
+    mr_reply_err(&r3, "NOPROTO");
+    EXPECT("-NOPROTO\r\n");
+    cr_assert_str_eq(r3.last_err, "ERR");
     char longw[100];
     memset(longw, 'X', 99);
     longw[99] = '\0';
+    longw[40] = ' ';
     mr_reply_err(&r3, longw);
     cr_assert_eq(out.len, 1u + 99u + 2u);
     out.len = 0;
-    cr_assert_eq(strlen(r3.last_err), 31u);
-    cr_assert_eq(r3.errors, 3u);
+    cr_assert_str_eq(r3.last_err, "ERR");
+    memset(longw, 'Y', 30);
+    longw[30] = ' ';
+    mr_reply_err(&r3, longw);
+    out.len = 0;
+    cr_assert_eq(strlen(r3.last_err), 30u);
+    cr_assert_eq(r3.errors, 5u);
 }
 
 Test(reply, errf)
