@@ -57,6 +57,15 @@ typedef struct mr_config {
      * members, each at most this many bytes (src/types/zset.h) */
     _Atomic long long zset_max_listpack_entries;
     _Atomic long long zset_max_listpack_value;
+    /* cache mode (mr/evict.h): the memory budget in bytes (0: none), what
+     * to evict (MR_MM_*), keys sampled per eviction, the eviction time
+     * limit's knob, and the LFU counter's growth and decay (minutes) */
+    _Atomic long long maxmemory;
+    _Atomic long long maxmemory_policy;
+    _Atomic long long maxmemory_samples;
+    _Atomic long long maxmemory_eviction_tenacity;
+    _Atomic long long lfu_log_factor;
+    _Atomic long long lfu_decay_time;
 
     /* ---- operating it ---- */
     _Atomic long long slowlog_log_slower_than; /* us; -1: off, 0: all */

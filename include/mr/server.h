@@ -39,6 +39,12 @@ size_t mr_mem_rss(void);       /* from /proc/self/statm */
 size_t mr_mem_peak(void);      /* highest mr_mem_used seen */
 void mr_mem_stats(size_t *allocated, size_t *active, size_t *resident,
                   size_t *mapped, size_t *retained);
+/* Buffers of fixed size allocated once at start-up for I/O (the workers'
+ * receive buffer rings, the AOF ring): like Redis's AOF and replication
+ * buffers they do not count against maxmemory (mem_not_counted_for_evict).
+ * Registered by their owners before the workers serve. */
+void mr_mem_add_not_counted(size_t bytes);
+size_t mr_mem_not_counted(void);
 
 /* instantaneous_ops_per_sec and input/output kbps, sampled by the server
  * thread every 100 ms over the last 16 samples, as Redis does. */

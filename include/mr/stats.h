@@ -19,6 +19,7 @@ typedef struct mr_stats {
     _Atomic uint64_t keyspace_hits;
     _Atomic uint64_t keyspace_misses;
     _Atomic uint64_t expired_keys;
+    _Atomic uint64_t evicted_keys;       /* by maxmemory-policy */
     _Atomic uint64_t error_replies;      /* total_error_replies */
     _Atomic uint64_t unexpected_errors;  /* unused by now; kept 0 */
     _Atomic uint64_t clients;            /* connected clients of this thread */

@@ -223,6 +223,26 @@ bool mr_store_expiry_paused(void);
  * only for a forked child that owns a frozen copy of the keyspace. */
 void mr_store_walk_frozen(int db, int64_t now_ms, mr_scan_fn fn, void *ctx);
 
+/* ---- eviction (mr/evict.h) ----
+ * The function called with the shard lock held for every key evicted (the
+ * AOF logs it as DEL). Set before workers start. */
+void mr_store_set_evict_hook(mr_expire_hook_fn fn);
+/* Locks `shard` and, for each database with keys there (keys with a TTL
+ * when ttl_only), calls fn with up to n entries sampled from at most
+ * max_buckets consecutive buckets of a random start; the entries are valid
+ * only inside fn, which must not lock or block. Returns the number of
+ * entries passed. n is capped at MR_SAMPLE_MAX. */
+#define MR_SAMPLE_MAX 64
+typedef void (*mr_sample_fn)(void *ctx, int db, const mr_entry_t *e);
+size_t mr_store_sample(uint32_t shard, bool ttl_only, unsigned n,
+                       size_t max_buckets, mr_sample_fn fn, void *ctx);
+/* Evicts key from db (locking its shard): nothing when it is gone, or
+ * when ttl_only and it has no TTL. Returns the bytes freed (as MEMORY
+ * USAGE estimates them, lists from this many nodes), 0 when nothing was
+ * evicted. Call with no shard lock held. */
+#define MR_EVICT_MEMORY_SAMPLES 5
+size_t mr_db_evict(int db, const void *key, size_t klen, bool ttl_only);
+
 /* ---- background work, run by each worker from its timer ----
  * Worker w of nw owns shards w, w+nw, ...: it removes expired keys (sampling
  * like Redis's active expire cycle) and advances incremental rehashing, for

@@ -9,10 +9,12 @@
 #include "mr/cmd.h"
 #include "mr/config.h"
 #include "mr/conn.h"
+#include "mr/evict.h"
 #include "mr/latency.h"
 #include "mr/slowlog.h"
 #include "mr/stats.h"
 #include "mr/store.h"
+#include "proto/errors.h"
 
 /* Most commands name a handful of keys; only MSET/DEL/MGET-sized lists go
  * to the heap. */
@@ -262,6 +264,19 @@ static void observe(mr_call_t *call, const mr_cmd_t *cmd,
 }
 /* ---- end operating it ---- */
 
+/* Cache mode (mr/evict.h): over maxmemory every client command first
+ * evicts, as in Redis's processCommand; one that may add memory (DENYOOM)
+ * is refused when nothing could be evicted. Reads and deletes always run. */
+static bool refused_for_memory(mr_call_t *call, const mr_cmd_t *cmd,
+                               uint64_t now_ns) {
+    if (!MR_CFG(maxmemory) || !call->conn || !mr_evict_over(now_ns))
+        return false;
+    mr_dispatch_release(); /* eviction takes shard locks of its own */
+    if (mr_evict_run(now_ns) || !(cmd->flags & MR_CMD_DENYOOM)) return false;
+    mr_reply_err(call->reply, MR_ERR_OOM);
+    return true;
+}
+
 void mr_dispatch(mr_call_t *call) {
     unsigned errors_before = call->reply->errors;
     call->dirty = 0;
@@ -270,6 +285,10 @@ void mr_dispatch(mr_call_t *call) {
     uint64_t start = call->start_ns ? call->start_ns : mr_clock_ns();
     const mr_cmd_t *rejected;
     const mr_cmd_t *cmd = resolve(call, &rejected);
+    if (cmd && refused_for_memory(call, cmd, start)) {
+        rejected = cmd; /* counted as Redis's rejectCommand counts it */
+        cmd = NULL;
+    }
     if (cmd) {
         /* As in Redis, rejected commands are errors, not processed commands */
         MR_STAT_INC(commands);

@@ -14,6 +14,7 @@
 
 #include "mr/block.h"
 #include "mr/config.h"
+#include "mr/server.h"
 #include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -75,6 +76,7 @@ static void setup_ring(mr_worker_t *w) {
     memset(mem, 0, ring_bytes);
     w->br = mem;
     w->bufs = mr_xmalloc((size_t)w->buf_count * w->buf_size);
+    mr_mem_add_not_counted((size_t)w->buf_count * w->buf_size);
     struct io_uring_buf_reg reg = {
         .ring_addr = (unsigned long)w->br,
         .ring_entries = w->buf_count,

@@ -751,6 +751,7 @@ static int open_aof(void) {
 bool mr_aof_start(void) {
     fault_file = getenv("MINIREDIS_AOF_FAULT_FILE");
     aof.ring = mr_ring_new(RING_BYTES);
+    mr_mem_add_not_counted(RING_BYTES);
     writer_t *w = &the_writer;
     w->last_db = w->rw_db = -1;
     w->last_fsync_ms = mr_mstime();
@@ -763,6 +764,7 @@ bool mr_aof_start(void) {
         atomic_store(&aof.state, ST_ON);
     }
     mr_store_set_expire_hook(on_expired);
+    mr_store_set_evict_hook(on_expired); /* evictions are DELs too */
     if (pthread_create(&aof.thread, NULL, aof_main, w) != 0) {
         mr_log(MR_LOG_WARNING, "Can't start the AOF thread");
         return false;
@@ -797,6 +799,7 @@ void mr_aof_stop(void) {
         aof.fd = -1;
     }
     mr_store_set_expire_hook(NULL);
+    mr_store_set_evict_hook(NULL);
     mr_buf_free(&w->out);
     mr_buf_free(&w->rw);
     mr_ring_free(aof.ring);

@@ -38,5 +38,10 @@
     "ERR An LFU maxmemory policy is not selected, access frequency not "      \
     "tracked. Please note that when switching between policies at runtime "   \
     "LRU and LFU data will take some time to adjust."
+#define MR_ERR_LFU_NO_IDLE                                                     \
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please " \
+    "note that when switching between policies at runtime LRU and LFU data "  \
+    "will take some time to adjust."
+#define MR_ERR_OOM "OOM command not allowed when used memory > 'maxmemory'."
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "mr/aof.h"
 #include "mr/config.h"
+#include "mr/evict.h"
 #include "mr/resp.h"
 #include "mr/util.h"
 
@@ -51,6 +52,10 @@ static const char *const loglevels[] = {"debug", "verbose", "notice",
                                         "warning", NULL};
 /* Redis's order (its error message lists them so); mr/config.h MR_FSYNC_* */
 static const char *const fsync_policies[] = {"everysec", "always", "no", NULL};
+/* mr/evict.h MR_MM_*, in Redis's order */
+const char *const mr_mm_policy_names[] = {
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+    "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction", NULL};
 /* ---- operating it ---- */
 static const char *const log_formats[] = {"text", "json", NULL}; /* MR_LOG_FORMAT_* */
 static const char *const supervised_modes[] = {"no", "upstart", "systemd",
@@ -90,6 +95,12 @@ static const option_t options[] = {
     {"zset-max-ziplist-entries", OPT_ATOMIC, true, OFF(zset_max_listpack_entries), "128", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-entries"},
     {"zset-max-listpack-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "longest member a compact sorted set holds (bytes)"},
     {"zset-max-ziplist-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-value"},
+    {"maxmemory", OPT_MEM, true, OFF(maxmemory), "0", 0, LLMAX, NULL, NULL, "memory budget in bytes (100mb, 2gb); over it writes evict keys by maxmemory-policy (0: no limit)"},
+    {"maxmemory-policy", OPT_ENUM, true, OFF(maxmemory_policy), "noeviction", 0, 0, mr_mm_policy_names, NULL, "what to evict over maxmemory: noeviction, allkeys-lru/lfu/random, volatile-lru/lfu/random/ttl"},
+    {"maxmemory-samples", OPT_ATOMIC, true, OFF(maxmemory_samples), "5", 1, 64, NULL, NULL, "keys sampled per eviction (more: closer to true LRU/LFU, more CPU)"},
+    {"maxmemory-eviction-tenacity", OPT_ATOMIC, true, OFF(maxmemory_eviction_tenacity), "10", 0, 100, NULL, NULL, "eviction time per command: 10 = 500 us, each step above x1.15, 100 = unbounded"},
+    {"lfu-log-factor", OPT_ATOMIC, true, OFF(lfu_log_factor), "10", 0, I32MAX, NULL, NULL, "LFU counter growth: higher needs more hits to grow"},
+    {"lfu-decay-time", OPT_ATOMIC, true, OFF(lfu_decay_time), "1", 0, I32MAX, NULL, NULL, "minutes per decrement of an idle key's LFU counter (0: never)"},
     {"save", OPT_ONLY, false, OFF(save), "", 0, 0, NULL, "Invalid save parameters", "snapshots are not built yet: must be empty"},
     {"appendonly", OPT_BOOL, true, OFF(appendonly), "no", 0, 0, NULL, NULL, "log every write to the append-only file (yes/no)"},
     {"appendfsync", OPT_ENUM, true, OFF(appendfsync), "everysec", 0, 0, fsync_policies, NULL, "fsync the AOF: always (before replying), everysec or no"},

@@ -22,6 +22,12 @@ size_t __sanitizer_get_heap_size(void);
 #endif
 
 static _Atomic size_t peak;
+static _Atomic size_t not_counted;
+
+void mr_mem_add_not_counted(size_t bytes) {
+    atomic_fetch_add(&not_counted, bytes);
+}
+size_t mr_mem_not_counted(void) { return atomic_load(&not_counted); }
 
 static void note_peak(size_t used) {
     size_t old = atomic_load_explicit(&peak, memory_order_relaxed);

@@ -37,7 +37,7 @@ static int block_count(void) {
 #define COUNTERS(X)                                                          \
     X(commands) X(connections) X(rejected_conns) X(net_input_bytes)          \
     X(net_output_bytes) X(keyspace_hits) X(keyspace_misses) X(expired_keys)  \
-    X(error_replies) X(unexpected_errors) X(reads_processed)                 \
+    X(evicted_keys) X(error_replies) X(unexpected_errors) X(reads_processed) \
     X(writes_processed)
 /* `clients`, `blocked_clients` and `client_buf_bytes` are gauges and
  * `changes` is not a statistic (RESETSTAT keeps Redis's dirty counter):

@@ -269,3 +269,25 @@ mr_entry_t *mr_dict_random(mr_dict_t *d, uint64_t (*rnd)(void)) {
     while (k--) head = head->next;
     return head;
 }
+
+/* As Redis's dictGetSomeKeys: a walk over consecutive buckets from a random
+ * one is far cheaper than n independent random picks (one cache miss per
+ * bucket, no probing), and is as random as the hash for sampling. The
+ * candidate buckets are those mr_dict_random draws from. */
+size_t mr_dict_sample(mr_dict_t *d, uint64_t start, mr_entry_t **out,
+                      size_t n, size_t max_buckets, bool ttl_only) {
+    if (d->count == 0 || n == 0) return 0;
+    size_t lo = mr_dict_is_rehashing(d) ? (size_t)d->rehash_idx : 0;
+    size_t n0 = ((size_t)1 << d->exp[0]) - lo;
+    size_t n1 = d->tab[1] ? (size_t)1 << d->exp[1] : 0;
+    size_t total = n0 + n1, got = 0;
+    if (max_buckets > total) max_buckets = total;
+    size_t j = (size_t)(start % total);
+    for (size_t k = 0; k < max_buckets && got < n; k++) {
+        mr_entry_t *e = j < n0 ? d->tab[0][lo + j] : d->tab[1][j - n0];
+        for (; e && got < n; e = e->next)
+            if (!ttl_only || mr_entry_has_expire(e)) out[got++] = e;
+        if (++j == total) j = 0;
+    }
+    return got;
+}

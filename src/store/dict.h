@@ -97,4 +97,11 @@ uint64_t mr_dict_scan(mr_dict_t *d, uint64_t cursor, mr_dict_scan_fn fn,
  * NULL if the dict is empty. rnd is a source of random 64-bit numbers. */
 mr_entry_t *mr_dict_random(mr_dict_t *d, uint64_t (*rnd)(void));
 
+/* Up to n entries (only those with a TTL when ttl_only) from the chains of
+ * at most max_buckets consecutive candidate buckets starting at bucket
+ * start % buckets, wrapping (max_buckets >= the table size: the whole
+ * dict). Returns how many were stored in out. For eviction sampling. */
+size_t mr_dict_sample(mr_dict_t *d, uint64_t start, mr_entry_t **out,
+                      size_t n, size_t max_buckets, bool ttl_only);
+
 #endif

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "mr/block.h"
+#include "mr/config.h"
+#include "mr/evict.h"
 #include "mr/object.h"
 #include "mr/stats.h"
 #include "mr/store.h"
@@ -85,11 +87,12 @@ void mr_store_hash_hint(const void *key, size_t klen, uint64_t hash) {
 
 void mr_store_hash_hint_clear(void) { hint.key = NULL; }
 static bool expiry_paused;
-static mr_expire_hook_fn expire_hook;
+static mr_expire_hook_fn expire_hook, evict_hook;
 
 void mr_store_pause_expiry(bool paused) { expiry_paused = paused; }
 bool mr_store_expiry_paused(void) { return expiry_paused; }
 void mr_store_set_expire_hook(mr_expire_hook_fn fn) { expire_hook = fn; }
+void mr_store_set_evict_hook(mr_expire_hook_fn fn) { evict_hook = fn; }
 
 static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
     return mr_entry_has_expire(e) && mr_entry_expire(e) <= now_ms &&
@@ -102,12 +105,28 @@ static void note_expired(int db, const mr_entry_t *e) {
     if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
 }
 
+/* The access metadata packs into the meta word's upper 24 bits: the
+ * entry must not grow for it (20 header bytes, then key and value). */
+_Static_assert(offsetof(mr_entry_t, data) == 20 && sizeof(mr_entry_t) == 24,
+               "entry header grew");
+
+/* The clock (ms) for entries created where no command clock is at hand:
+ * set at init and by every worker's cron, so at most one tick old. */
+static _Atomic int64_t clock_ms;
+
+/* A new key's access metadata: the LRU clock, or under an LFU policy the
+ * minute clock with the initial counter (so a new key is not the first
+ * one evicted), as Redis's createObject. */
+static uint32_t new_clock(void) {
+    int64_t now = atomic_load_explicit(&clock_ms, memory_order_relaxed);
+    if (mr_mm_is_lfu(MR_CFG(maxmemory_policy)))
+        return mr_lfu_new(mr_lfu_minutes(now));
+    return mr_store_lru_clock(now);
+}
+
 /* Builds an entry; meta carries type and clock bits (the expiry flag is set
  * from expire_ms). Lengths were bounded by the protocol layer; a length
  * that does not fit the header is a programming error. */
-/* The LRU clock for entries created where no command clock is at hand:
- * set at init and by every worker's cron, so at most one tick old. */
-static _Atomic uint32_t lru_now;
 
 static mr_entry_t *entry_new(const void *key, size_t klen, uint32_t meta,
                              int64_t expire_ms, const void *val,
@@ -120,9 +139,7 @@ static mr_entry_t *entry_new(const void *key, size_t klen, uint32_t meta,
     e->vlen = (uint32_t)vlen;
     /* a new value is accessed now, unless it carries an older clock over
      * (RENAME keeps the value's) */
-    if ((meta >> MR_LRU_SHIFT) == 0)
-        meta |= atomic_load_explicit(&lru_now, memory_order_relaxed)
-                << MR_LRU_SHIFT;
+    if ((meta >> MR_LRU_SHIFT) == 0) meta |= new_clock() << MR_LRU_SHIFT;
     e->meta = (meta & ~MR_EF_EXPIRE) | (has ? MR_EF_EXPIRE : 0);
     if (has) memcpy(e->data, &expire_ms, sizeof expire_ms);
     memcpy((char *)mr_entry_key(e), key, klen);
@@ -206,7 +223,7 @@ void mr_store_init(unsigned bits, int n) {
     if (n < 1) n = 1;
     shard_bits = bits;
     shard_mask = (1u << bits) - 1;
-    atomic_store(&lru_now, mr_store_lru_clock(mr_mstime()));
+    atomic_store(&clock_ms, mr_mstime());
     ndbs = n;
     size_t ns = (size_t)1 << bits;
     shards_raw = mr_xmalloc(ns * sizeof(shard_t) + alignof(shard_t));
@@ -334,10 +351,17 @@ uint32_t mr_store_lru_clock(int64_t now_ms) {
 }
 
 /* The entry's line is already in cache for the lookup, so the stamp costs
- * one store (Redis stamps on every lookup too). */
+ * one store (Redis stamps on every lookup too): the LRU clock, or under an
+ * LFU policy the decayed and incremented counter, as Redis's updateLFU. */
 static void touch(mr_entry_t *e, int64_t now_ms) {
-    e->meta = (e->meta & ((1u << MR_LRU_SHIFT) - 1)) |
-              (mr_store_lru_clock(now_ms) << MR_LRU_SHIFT);
+    uint32_t clock;
+    if (mr_mm_is_lfu(MR_CFG(maxmemory_policy)))
+        clock = mr_lfu_access(mr_entry_lru(e), mr_lfu_minutes(now_ms),
+                              (uint32_t)mr_rand64(), MR_CFG(lfu_log_factor),
+                              MR_CFG(lfu_decay_time));
+    else
+        clock = mr_store_lru_clock(now_ms);
+    e->meta = (e->meta & ((1u << MR_LRU_SHIFT) - 1)) | (clock << MR_LRU_SHIFT);
 }
 
 mr_entry_t *mr_db_lookup_notouch_locked(int db, const void *key, size_t klen,
@@ -771,8 +795,7 @@ static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
 size_t mr_store_cron(unsigned w, unsigned nw, int64_t now_ms,
                      uint64_t budget_us) {
     unsigned ns = mr_store_nshards();
-    atomic_store_explicit(&lru_now, mr_store_lru_clock(now_ms),
-                          memory_order_relaxed);
+    atomic_store_explicit(&clock_ms, now_ms, memory_order_relaxed);
     if (!shards || nw == 0 || w >= nw || w >= ns) return 0;
     /* where this thread's previous call stopped, so a tight budget still
      * gets round to every shard over successive calls */
@@ -794,6 +817,49 @@ size_t mr_store_cron(unsigned w, unsigned nw, int64_t now_ms,
     }
     if (expired) MR_STAT_ADD(expired_keys, expired);
     return expired;
+}
+
+/* ---- eviction (src/server/evict.c) ---- */
+
+size_t mr_store_sample(uint32_t shard, bool ttl_only, unsigned n,
+                       size_t max_buckets, mr_sample_fn fn, void *ctx) {
+    mr_entry_t *got[MR_SAMPLE_MAX];
+    if (n > MR_SAMPLE_MAX) n = MR_SAMPLE_MAX;
+    size_t total = 0;
+    pthread_mutex_lock(&shards[shard].mu);
+    for (int db = 0; db < ndbs; db++) {
+        db_slot_t *s = shards[shard].dbs[db];
+        if (!s || mr_dict_count(&s->dict) == 0 || (ttl_only && !s->expires))
+            continue;
+        size_t k = mr_dict_sample(&s->dict, mr_rand64(), got, n, max_buckets,
+                                  ttl_only);
+        for (size_t i = 0; i < k; i++) fn(ctx, db, got[i]);
+        total += k;
+    }
+    pthread_mutex_unlock(&shards[shard].mu);
+    return total;
+}
+
+/* The entry is unlinked under the lock and freed after it, so a big value
+ * costs the shard's other clients nothing; its DEL is reserved in the AOF
+ * under the lock (the file's order is the execution order). */
+size_t mr_db_evict(int db, const void *key, size_t klen, bool ttl_only) {
+    uint64_t h = key_hash(key, klen);
+    uint32_t shard = (uint32_t)h & shard_mask;
+    pthread_mutex_lock(&shards[shard].mu);
+    db_slot_t *s = slot_get(shard, db);
+    mr_entry_t **l = s ? mr_dict_find_link(&s->dict, h, key, klen) : NULL;
+    if (!l || (ttl_only && !mr_entry_has_expire(*l))) {
+        pthread_mutex_unlock(&shards[shard].mu);
+        return 0;
+    }
+    if (evict_hook) evict_hook(db, key, klen);
+    mr_entry_t *e = mr_dict_unlink(&s->dict, l);
+    if (mr_entry_has_expire(e)) s->expires--;
+    pthread_mutex_unlock(&shards[shard].mu);
+    size_t bytes = mr_entry_memory(e, MR_EVICT_MEMORY_SAMPLES);
+    entry_free(e);
+    return bytes ? bytes : 1;
 }
 
 /* ---- operating it ---- */

@@ -16,6 +16,8 @@
 #include "cmd/handlers.h"
 #include "mr/aof.h"
 #include "mr/cmd.h"
+#include "mr/config.h"
+#include "mr/evict.h"
 #include "mr/object.h"
 #include "mr/reply.h"
 #include "mr/store.h"
@@ -555,20 +557,30 @@ void cmd_object_refcount(mr_call_t *call) {
     mr_reply_int(call->reply, shared ? SHARED_REFCOUNT : 1);
 }
 
+/* Under an LFU policy the clock bits hold the counter, not an access time,
+ * and the other way round: Redis's errors for the one not kept. */
 void cmd_object_idletime(mr_call_t *call) {
     mr_entry_t *e = object_lookup(call);
     if (!e) return;
-    /* the clock wraps every 2^24 seconds (194 days), as Redis's does */
-    uint32_t now = mr_store_lru_clock(call->now_ms), then = mr_entry_lru(e);
-    uint32_t idle = now >= then ? now - then : now + (MR_LRU_MAX - then);
-    mr_reply_int(call->reply, idle);
+    if (mr_mm_is_lfu(MR_CFG(maxmemory_policy))) {
+        mr_reply_err(call->reply, MR_ERR_LFU_NO_IDLE);
+        return;
+    }
+    mr_reply_int(call->reply, mr_lru_idle(mr_entry_lru(e),
+                                          mr_store_lru_clock(call->now_ms)));
 }
 
-/* Access frequency is tracked only under an LFU maxmemory policy, which
- * does not exist yet: Redis's answer for any other policy. */
+/* The counter decayed to now, without counting this look as an access. */
 void cmd_object_freq(mr_call_t *call) {
-    if (object_lookup(call))
+    mr_entry_t *e = object_lookup(call);
+    if (!e) return;
+    if (!mr_mm_is_lfu(MR_CFG(maxmemory_policy))) {
         mr_reply_err(call->reply, MR_ERR_NO_LFU);
+        return;
+    }
+    mr_reply_int(call->reply,
+                 mr_lfu_decayed(mr_entry_lru(e), mr_lfu_minutes(call->now_ms),
+                                MR_CFG(lfu_decay_time)));
 }
 
 void cmd_object_help(mr_call_t *call) {

@@ -15,6 +15,7 @@
 #include "mr/cmd.h"
 #include "mr/aof.h"
 #include "mr/config.h"
+#include "mr/evict.h"
 #include "mr/conn.h"
 #include "mr/reply.h"
 #include "mr/server.h"
@@ -682,6 +683,9 @@ static void info_memory(mr_buf_t *b) {
     mr_bytes_human(h_rss, sizeof h_rss, rss);
     mr_bytes_human(h_peak, sizeof h_peak, peak);
     mr_bytes_human(h_total, sizeof h_total, total);
+    long long mm = MR_CFG(maxmemory);
+    char h_mm[32];
+    mr_bytes_human(h_mm, sizeof h_mm, (unsigned long long)mm);
     const char *alloc_name;
 #if defined(MR_HAVE_JEMALLOC) && defined(JEMALLOC_VERSION_MAJOR)
     char je[32];
@@ -711,9 +715,9 @@ static void info_memory(mr_buf_t *b) {
                   "allocator_resident:%zu\r\n"
                   "total_system_memory:%llu\r\n"
                   "total_system_memory_human:%s\r\n"
-                  "maxmemory:0\r\n"
-                  "maxmemory_human:0B\r\n"
-                  "maxmemory_policy:noeviction\r\n"
+                  "maxmemory:%lld\r\n"
+                  "maxmemory_human:%s\r\n"
+                  "maxmemory_policy:%s\r\n"
                   "allocator_frag_ratio:%.2f\r\n"
                   "allocator_frag_bytes:%lld\r\n"
                   "allocator_rss_ratio:%.2f\r\n"
@@ -722,7 +726,7 @@ static void info_memory(mr_buf_t *b) {
                   "rss_overhead_bytes:%lld\r\n"
                   "mem_fragmentation_ratio:%.2f\r\n"
                   "mem_fragmentation_bytes:%lld\r\n"
-                  "mem_not_counted_for_evict:0\r\n"
+                  "mem_not_counted_for_evict:%zu\r\n"
                   "mem_replication_backlog:0\r\n"
                   "mem_total_replication_buffers:0\r\n"
                   "mem_clients_slaves:0\r\n"
@@ -736,14 +740,17 @@ static void info_memory(mr_buf_t *b) {
                   used, h_used, rss, h_rss, peak, h_peak,
                   ratio((double)used * 100, (double)peak), mo.overhead,
                   mo.startup, mo.dataset, mo.dataset_perc, allocated, active,
-                  resident, total, h_total, ratio((double)active, (double)allocated),
+                  resident, total, h_total, mm, h_mm,
+                  mr_mm_policy_names[MR_CFG(maxmemory_policy)],
+                  ratio((double)active, (double)allocated),
                   (long long)active - (long long)allocated,
                   ratio((double)resident, (double)active),
                   (long long)resident - (long long)active,
                   ratio((double)rss, (double)resident),
                   (long long)rss - (long long)resident,
                   ratio((double)rss, (double)used),
-                  (long long)rss - (long long)used, mo.clients, alloc_name);
+                  (long long)rss - (long long)used, mr_mem_not_counted(),
+                  mo.clients, alloc_name);
 }
 
 static void info_persistence(mr_buf_t *b) { mr_aof_info(b); }
@@ -771,7 +778,7 @@ static void info_stats(mr_buf_t *b) {
                   "sync_partial_ok:0\r\n"
                   "sync_partial_err:0\r\n"
                   "expired_keys:%llu\r\n"
-                  "evicted_keys:0\r\n"
+                  "evicted_keys:%llu\r\n"
                   "evicted_clients:0\r\n"
                   "total_eviction_exceeded_time:0\r\n"
                   "current_eviction_exceeded_time:0\r\n"
@@ -801,7 +808,7 @@ static void info_stats(mr_buf_t *b) {
                   STAT(s, net_input_bytes), STAT(s, net_output_bytes),
                   mr_server_inst_input_kbps(), mr_server_inst_output_kbps(),
                   STAT(s, rejected_conns), STAT(s, expired_keys),
-                  STAT(s, keyspace_hits), STAT(s, keyspace_misses),
+                  STAT(s, evicted_keys), STAT(s, keyspace_hits), STAT(s, keyspace_misses),
                   STAT(s, unexpected_errors), STAT(s, error_replies),
                   STAT(s, reads_processed), STAT(s, writes_processed));
 }
