@@ -97,7 +97,7 @@ static const option_t options[] = {
     {"zset-max-ziplist-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-value"},
     {"maxmemory", OPT_MEM, true, OFF(maxmemory), "0", 0, LLMAX, NULL, NULL, "memory budget in bytes (100mb, 2gb); over it writes evict keys by maxmemory-policy (0: no limit)"},
     {"maxmemory-policy", OPT_ENUM, true, OFF(maxmemory_policy), "noeviction", 0, 0, mr_mm_policy_names, NULL, "what to evict over maxmemory: noeviction, allkeys-lru/lfu/random, volatile-lru/lfu/random/ttl"},
-    {"maxmemory-samples", OPT_ATOMIC, true, OFF(maxmemory_samples), "5", 1, 64, NULL, NULL, "keys sampled per eviction (more: closer to true LRU/LFU, more CPU)"},
+    {"maxmemory-samples", OPT_ATOMIC, true, OFF(maxmemory_samples), "5", 1, I32MAX, NULL, NULL, "keys sampled per shard and database per eviction (more: closer to true LRU/LFU, more CPU; at most 64 are used)"},
     {"maxmemory-eviction-tenacity", OPT_ATOMIC, true, OFF(maxmemory_eviction_tenacity), "10", 0, 100, NULL, NULL, "eviction time per command: 10 = 500 us, each step above x1.15, 100 = unbounded"},
     {"lfu-log-factor", OPT_ATOMIC, true, OFF(lfu_log_factor), "10", 0, I32MAX, NULL, NULL, "LFU counter growth: higher needs more hits to grow"},
     {"lfu-decay-time", OPT_ATOMIC, true, OFF(lfu_decay_time), "1", 0, I32MAX, NULL, NULL, "minutes per decrement of an idle key's LFU counter (0: never)"},
