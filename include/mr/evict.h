@@ -72,7 +72,9 @@ uint32_t mr_lru_idle(uint32_t then, uint32_t now);
  * Candidates sorted by ascending score (how much a key deserves eviction:
  * idle seconds, 255 - LFU counter, or the inverse of its expiry time); an
  * insert keeps the MR_EVPOOL_SIZE best seen across samples. Keys are
- * copied (short ones into the slot, as Redis caches them). */
+ * copied (short ones into the slot, as Redis caches them). The slots stay
+ * where they are; `ord` is the sorted order, so an insert moves 16 bytes,
+ * not 16 slots. A zeroed pool is empty. */
 #define MR_EVPOOL_SIZE 16
 #define MR_EVPOOL_CACHED 64
 
@@ -89,9 +91,17 @@ static inline const char *mr_evpool_key(const mr_evpool_slot_t *s) {
 }
 
 typedef struct mr_evpool {
-    mr_evpool_slot_t s[MR_EVPOOL_SIZE]; /* s[0, n), ascending score */
+    mr_evpool_slot_t s[MR_EVPOOL_SIZE];
+    uint8_t ord[MR_EVPOOL_SIZE]; /* s[ord[0..n)], ascending score */
+    uint16_t used;               /* bit i: s[i] holds a candidate */
     int n;
 } mr_evpool_t;
+
+/* The i-th candidate in ascending score order (i < p->n). */
+static inline const mr_evpool_slot_t *mr_evpool_at(const mr_evpool_t *p,
+                                                   int i) {
+    return &p->s[p->ord[i]];
+}
 
 /* Offers a candidate; returns whether the pool kept it (false when the
  * pool is full and every candidate in it scores at least as high). */

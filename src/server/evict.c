@@ -37,35 +37,43 @@ void mr_evpool_slot_free(mr_evpool_slot_t *s) {
     s->heap = NULL;
 }
 
-/* The slots hold their key bytes inline (or a heap pointer, which moves
- * with the slot), so shifting slots is a plain memmove. */
 bool mr_evpool_insert(mr_evpool_t *p, int db, const void *key, size_t klen,
                       uint64_t score) {
-    if (p->n == MR_EVPOOL_SIZE && score <= p->s[0].score) return false;
-    int k = 0; /* the first slot scoring at least as high */
-    while (k < p->n && p->s[k].score < score) k++;
+    if (p->n == MR_EVPOOL_SIZE && score <= p->s[p->ord[0]].score)
+        return false;
+    int k = 0; /* the first candidate scoring at least as high */
+    while (k < p->n && p->s[p->ord[k]].score < score) k++;
+    int idx;
     if (p->n < MR_EVPOOL_SIZE) {
-        memmove(&p->s[k + 1], &p->s[k], sizeof p->s[0] * (size_t)(p->n - k));
+        idx = __builtin_ctz(~(unsigned)p->used); /* a free slot */
+        memmove(&p->ord[k + 1], &p->ord[k], (size_t)(p->n - k));
         p->n++;
     } else {
         /* full: the lowest-scoring candidate makes room */
-        mr_evpool_slot_free(&p->s[0]);
+        idx = p->ord[0];
+        mr_evpool_slot_free(&p->s[idx]);
         k--;
-        memmove(&p->s[0], &p->s[1], sizeof p->s[0] * (size_t)k);
+        memmove(&p->ord[0], &p->ord[1], (size_t)k);
     }
-    slot_set(&p->s[k], db, key, klen, score);
+    p->ord[k] = (uint8_t)idx;
+    p->used |= (uint16_t)(1u << idx);
+    slot_set(&p->s[idx], db, key, klen, score);
     return true;
 }
 
 bool mr_evpool_pop(mr_evpool_t *p, mr_evpool_slot_t *out) {
     if (p->n == 0) return false;
-    *out = p->s[--p->n];
+    int idx = p->ord[--p->n];
+    *out = p->s[idx]; /* the heap key, if any, changes hands */
+    p->s[idx].heap = NULL;
+    p->used &= (uint16_t)~(1u << idx);
     return true;
 }
 
 void mr_evpool_clear(mr_evpool_t *p) {
-    for (int i = 0; i < p->n; i++) mr_evpool_slot_free(&p->s[i]);
+    for (int i = 0; i < p->n; i++) mr_evpool_slot_free(&p->s[p->ord[i]]);
     p->n = 0;
+    p->used = 0;
 }
 
 /* ---- memory ---- */

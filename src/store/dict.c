@@ -282,12 +282,24 @@ size_t mr_dict_sample(mr_dict_t *d, uint64_t start, mr_entry_t **out,
     size_t n1 = d->tab[1] ? (size_t)1 << d->exp[1] : 0;
     size_t total = n0 + n1, got = 0;
     if (max_buckets > total) max_buckets = total;
-    size_t j = (size_t)(start % total);
-    for (size_t k = 0; k < max_buckets && got < n; k++) {
-        mr_entry_t *e = j < n0 ? d->tab[0][lo + j] : d->tab[1][j - n0];
-        for (; e && got < n; e = e->next)
-            if (!ttl_only || mr_entry_has_expire(e)) out[got++] = e;
-        if (++j == total) j = 0;
+    size_t j = (size_t)(start % total), k = 0;
+    /* a window of chain heads is read and prefetched before any is
+     * walked, so the entries' cache misses overlap (the buckets are
+     * random lines of a big keyspace: this is where sampling stalls) */
+    enum { WINDOW = 8 };
+    mr_entry_t *heads[WINDOW];
+    while (k < max_buckets && got < n) {
+        int w = 0;
+        for (; w < WINDOW && k < max_buckets; k++) {
+            mr_entry_t *e = j < n0 ? d->tab[0][lo + j] : d->tab[1][j - n0];
+            if (++j == total) j = 0;
+            if (!e) continue;
+            __builtin_prefetch(e, 0);
+            heads[w++] = e;
+        }
+        for (int i = 0; i < w && got < n; i++)
+            for (mr_entry_t *e = heads[i]; e && got < n; e = e->next)
+                if (!ttl_only || mr_entry_has_expire(e)) out[got++] = e;
     }
     return got;
 }

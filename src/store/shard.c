@@ -746,11 +746,12 @@ static void expire_visit(void *p, mr_entry_t *e) {
 
 /* One bounded active-expiry step on a slot (shard locked): continues the
  * slot's cursor walk until it has seen EXPIRE_SAMPLE_KEYS keys with a TTL
- * or EXPIRE_SAMPLE_BUCKETS buckets, then deletes the expired ones it saw.
- * Returns whether more than a quarter of the sample had expired (the slot
+ * or EXPIRE_SAMPLE_BUCKETS buckets, then unlinks the expired ones it saw
+ * (logged as DELs) onto *grave, for the caller to free once it has
+ * released the lock. Returns whether more than a quarter of the sample had expired (the slot
  * deserves another visit soon, as in Redis's cycle). */
 static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
-                        size_t *expired) {
+                        size_t *expired, mr_entry_t **grave) {
     expire_ctx_t x = {.now_ms = now_ms};
     if (expiry_paused) return false;
     size_t buckets = 0;
@@ -764,9 +765,14 @@ static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
     s->expire_cursor = cur;
     /* the entries stay valid: nothing was freed while collecting them */
     for (unsigned i = 0; i < x.n; i++) {
-        if (expire_hook)
-            expire_hook(db, mr_entry_key(x.dead[i]), x.dead[i]->klen);
-        slot_remove(s, slot_link_of(s, entry_hash(x.dead[i]), x.dead[i]));
+        mr_entry_t *e = x.dead[i];
+        if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
+        mr_dict_unlink(&s->dict, slot_link_of(s, entry_hash(e), e));
+        s->expires--;
+        /* freed after the unlock (a big collection costs the shard's
+         * clients nothing): the unlinked entry's chain pointer is free */
+        e->next = *grave;
+        *grave = e;
     }
     *expired += x.n;
     return x.n * 4 > x.sampled;
@@ -776,6 +782,7 @@ static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
  * whether the shard still has work pending. */
 static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
     bool more = false;
+    mr_entry_t *grave = NULL;
     pthread_mutex_lock(&shards[shard].mu);
     for (int db = 0; db < ndbs; db++) {
         db_slot_t *s = shards[shard].dbs[db];
@@ -785,10 +792,15 @@ static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
         } else if (mr_dict_maybe_shrink(&s->dict)) {
             more = true;
         }
-        if (s->expires > 0 && expire_step(s, db, now_ms, expired))
+        if (s->expires > 0 && expire_step(s, db, now_ms, expired, &grave))
             more = true;
     }
     pthread_mutex_unlock(&shards[shard].mu);
+    while (grave) {
+        mr_entry_t *next = grave->next;
+        entry_free(grave);
+        grave = next;
+    }
     return more;
 }
 

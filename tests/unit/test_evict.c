@@ -87,7 +87,9 @@ Test(evpool, keeps_the_best_and_pops_them_first) {
     /* 40 candidates in scrambled order: the 16 best stay */
     for (int i = 0; i < 40; i++) insert_num(&p, (i * 17) % 40, (i * 17) % 40);
     cr_assert_eq(p.n, MR_EVPOOL_SIZE);
-    for (int i = 1; i < p.n; i++) cr_assert_leq(p.s[i - 1].score, p.s[i].score);
+    for (int i = 1; i < p.n; i++)
+        cr_assert_leq(mr_evpool_at(&p, i - 1)->score, mr_evpool_at(&p, i)->score);
+    cr_assert_eq(mr_evpool_at(&p, 0)->score, 24);
     /* full: no better than the worst kept is refused */
     cr_assert_not(mr_evpool_insert(&p, 0, "x", 1, 24));
     cr_assert(mr_evpool_insert(&p, 3, "y", 1, 100));
