@@ -178,7 +178,7 @@ static uint64_t time_limit_ns(void) {
 
 static _Thread_local mr_evpool_t pool;
 
-bool mr_evict_run(uint64_t now_ns) {
+bool mr_evict_run(uint64_t now_ns, int64_t now_ms) {
     long long mm = MR_CFG(maxmemory);
     if (mm <= 0 || mr_evict_used(now_ns) <= (size_t)mm) return true;
     long long policy = MR_CFG(maxmemory_policy);
@@ -187,10 +187,9 @@ bool mr_evict_run(uint64_t now_ns) {
     bool random = policy == MR_MM_ALLKEYS_RANDOM ||
                   policy == MR_MM_VOLATILE_RANDOM;
     unsigned samples = random ? 1 : (unsigned)MR_CFG(maxmemory_samples);
-    int64_t now_ms = mr_mstime();
     score_ctx_t x = {&pool, policy, mr_store_lru_clock(now_ms),
                      mr_lfu_minutes(now_ms), MR_CFG(lfu_decay_time)};
-    uint64_t limit = time_limit_ns(), start = mr_clock_ns();
+    uint64_t limit = time_limit_ns(), start = now_ns;
     static _Thread_local long long pool_policy = -1;
     if (pool_policy != policy) { /* scores of another policy mean nothing */
         mr_evpool_clear(&pool);

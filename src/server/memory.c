@@ -2,6 +2,7 @@
  * linked (release builds), from the sanitizer's allocator in sanitizer
  * builds and from glibc's mallinfo2 otherwise. Called by INFO, never per
  * command. */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -77,10 +78,35 @@ void mr_mem_stats(size_t *allocated, size_t *active, size_t *resident,
     note_peak(*allocated);
 }
 
+#ifdef MR_HAVE_JEMALLOC
+/* The two mallctls maxmemory needs, by MIB: resolving a name costs more
+ * than the read, and eviction refreshes the figure every millisecond. */
+static size_t epoch_mib[1], alloc_mib[2];
+static pthread_once_t mibs_once = PTHREAD_ONCE_INIT;
+
+static void mibs_init(void) {
+    size_t n = 1;
+    mallctlnametomib("epoch", epoch_mib, &n);
+    n = 2;
+    mallctlnametomib("stats.allocated", alloc_mib, &n);
+}
+#endif
+
 size_t mr_mem_used(void) {
+#ifdef MR_HAVE_JEMALLOC
+    pthread_once(&mibs_once, mibs_init);
+    uint64_t epoch = 1;
+    size_t len = sizeof epoch, v = 0;
+    mallctlbymib(epoch_mib, 1, &epoch, &len, &epoch, len);
+    len = sizeof v;
+    if (mallctlbymib(alloc_mib, 2, &v, &len, NULL, 0) != 0) v = 0;
+    note_peak(v);
+    return v;
+#else
     size_t a, b, c, d, e;
     mr_mem_stats(&a, &b, &c, &d, &e);
     return a;
+#endif
 }
 
 size_t mr_mem_peak(void) {

@@ -19,6 +19,10 @@
 #include "mr/util.h"
 #include "store/dict.h"
 
+#ifdef MR_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
 /* Active expiry, per shard and database and cron visit: stop sampling after
  * this many keys with a TTL or this many buckets, and keep at most this
  * many expired entries to delete in one go. */
@@ -852,6 +856,18 @@ size_t mr_store_sample(uint32_t shard, bool ttl_only, unsigned n,
     return total;
 }
 
+/* What freeing e gives back: a string is one allocation whose size class
+ * is arithmetic (no allocator lookup), plus its table slot. */
+static size_t evicted_bytes(const mr_entry_t *e) {
+    if (mr_entry_type(e) != MR_T_STRING)
+        return mr_entry_memory(e, MR_EVICT_MEMORY_SAMPLES);
+#ifdef MR_HAVE_JEMALLOC
+    return nallocx(entry_alloc_size(e), 0) + sizeof(mr_entry_t *);
+#else
+    return entry_alloc_size(e) + sizeof(mr_entry_t *);
+#endif
+}
+
 /* The entry is unlinked under the lock and freed after it, so a big value
  * costs the shard's other clients nothing; its DEL is reserved in the AOF
  * under the lock (the file's order is the execution order). */
@@ -869,7 +885,7 @@ size_t mr_db_evict(int db, const void *key, size_t klen, bool ttl_only) {
     mr_entry_t *e = mr_dict_unlink(&s->dict, l);
     if (mr_entry_has_expire(e)) s->expires--;
     pthread_mutex_unlock(&shards[shard].mu);
-    size_t bytes = mr_entry_memory(e, MR_EVICT_MEMORY_SAMPLES);
+    size_t bytes = evicted_bytes(e);
     entry_free(e);
     return bytes ? bytes : 1;
 }

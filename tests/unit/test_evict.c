@@ -224,9 +224,9 @@ static void *writer(void *arg) {
 }
 
 static void *evictor(void *arg) {
-    while (!atomic_load(&writers_done)) mr_evict_run(mr_clock_ns());
+    while (!atomic_load(&writers_done)) mr_evict_run(mr_clock_ns(), mr_mstime());
     /* after the writers, eviction empties what the policy may take */
-    for (int i = 0; i < 100000 && mr_evict_run(mr_clock_ns()); i++) {
+    for (int i = 0; i < 100000 && mr_evict_run(mr_clock_ns(), mr_mstime()); i++) {
     }
     return NULL;
 }
