@@ -272,7 +272,8 @@ static bool refused_for_memory(mr_call_t *call, const mr_cmd_t *cmd,
     if (!MR_CFG(maxmemory) || !call->conn || !mr_evict_over(now_ns))
         return false;
     mr_dispatch_release(); /* eviction takes shard locks of its own */
-    if (mr_evict_run(now_ns, call->now_ms) || !(cmd->flags & MR_CMD_DENYOOM)) return false;
+    if (mr_evict_run(now_ns, call->now_ms) || !(cmd->flags & MR_CMD_DENYOOM))
+        return false;
     mr_reply_err(call->reply, MR_ERR_OOM);
     return true;
 }

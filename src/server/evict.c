@@ -85,8 +85,11 @@ static _Atomic uint64_t refreshed_ns; /* 0: refresh at the next read */
 
 size_t mr_evict_used(uint64_t now_ns) {
     uint64_t last = atomic_load_explicit(&refreshed_ns, memory_order_relaxed);
-    /* one worker per period pays the allocator's statistics refresh */
-    if ((last == 0 || now_ns - last >= MR_EVICT_REFRESH_NS) &&
+    /* one worker per period pays the allocator's statistics refresh; the
+     * age is signed: another worker may have refreshed with a clock a
+     * little ahead of this command's start */
+    int64_t age = (int64_t)(now_ns - last);
+    if ((last == 0 || age >= (int64_t)MR_EVICT_REFRESH_NS) &&
         atomic_compare_exchange_strong(&refreshed_ns, &last,
                                        now_ns ? now_ns : 1))
         atomic_store_explicit(&used_cached,
