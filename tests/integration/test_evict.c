@@ -535,8 +535,13 @@ Test(evict, aof_replay_matches_after_evictions) {
     set_budget(fd, 2 << 20);
     cr_assert_eq(set_range(fd, "k", 0, 40000, 0), 0);
     cr_assert_gt(info_ll(fd, "stats", "evicted_keys"), 10000);
+    /* no more evictions while counting (reads over the limit evict too) */
+    config_set(fd, "maxmemory", "0");
     long long left = exists_range(fd, "k", 0, 40000);
     cr_assert_lt(left, 40000);
+    h_resp_t *d = h_callp(fd, "DBSIZE", NULL);
+    cr_assert_eq(d->integer, left);
+    h_resp_free(d);
     close(fd);
     h_server_stop(&s);
 
