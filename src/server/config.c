@@ -90,6 +90,7 @@ static const option_t options[] = {
     {"zset-max-ziplist-entries", OPT_ATOMIC, true, OFF(zset_max_listpack_entries), "128", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-entries"},
     {"zset-max-listpack-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "longest member a compact sorted set holds (bytes)"},
     {"zset-max-ziplist-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-value"},
+    {"set-max-intset-entries", OPT_ATOMIC, true, OFF(set_max_intset_entries), "512", 0, LLMAX, NULL, NULL, "largest all-integer set kept as an intset (members)"},
     {"save", OPT_ONLY, false, OFF(save), "", 0, 0, NULL, "Invalid save parameters", "snapshots are not built yet: must be empty"},
     {"appendonly", OPT_BOOL, true, OFF(appendonly), "no", 0, 0, NULL, NULL, "log every write to the append-only file (yes/no)"},
     {"appendfsync", OPT_ENUM, true, OFF(appendfsync), "everysec", 0, 0, fsync_policies, NULL, "fsync the AOF: always (before replying), everysec or no"},
