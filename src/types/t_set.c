@@ -565,7 +565,7 @@ void cmd_smove(mr_call_t *call) {
         mr_reply_int(call->reply, 0);
         return;
     }
-    store_or_drop(call, 1, se, src);
+    mr_setv_store(se, src);
     /* a new destination is created for the member it receives */
     mr_setv_t dst = de ? mr_setv_of(de) : mr_setv_new_for(m);
     mr_setv_add(&dst, m, mr_setv_max_intset());
@@ -574,6 +574,11 @@ void cmd_smove(mr_call_t *call) {
     else
         mr_db_add_obj_locked(call->db, call->argv[2].ptr, call->argv[2].len,
                              MR_T_SET, dst.enc, dst.p);
+    /* an emptied source goes last: no entry pointer is used after a
+     * delete */
+    if (mr_setv_len(src) == 0)
+        mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
+                            call->now_ms);
     call->dirty++;
     mr_reply_int(call->reply, 1);
 }
