@@ -725,7 +725,7 @@ Test(t_set, intset_size_limit) {
     EXPECT(":513\r\n", "scard", "b");
     /* never back, even far below the limit */
     for (int v = 1; v <= 503; v++) {
-        char buf[8];
+        char buf[16];
         snprintf(buf, sizeof buf, "%d", v);
         run("srem", "b", buf, NULL);
     }
@@ -751,7 +751,7 @@ Test(t_set, intset_size_limit) {
 static void shrunk_table(const char *key) {
     sadd_range(key, 1, 600);
     cr_assert_str_eq(enc(key), "hashtable");
-    char buf[8];
+    char buf[16];
     for (int v = 11; v <= 600; v++) {
         snprintf(buf, sizeof buf, "%d", v);
         run("srem", key, buf, NULL);
@@ -796,7 +796,7 @@ Test(t_set, sdiffstore_algorithms_leave_redis_encodings) {
     const char *argv[] = {"sdiffstore", "d", "a", "s1", "s2", "s3", "s4",
                           "s5", "s6", "s7", "s8", "s9"};
     for (int i = 2; i <= 9; i++) {
-        char k[4];
+        char k[16];
         snprintf(k, sizeof k, "s%d", i);
         run("sadd", k, "x", NULL);
     }
@@ -867,7 +867,7 @@ Test(t_set, intset_spop_srandmember_sscan) {
         cr_assert(hits[i] > 800 && hits[i] < 1200, "member %d: %d", i, hits[i]);
     /* distinct positive counts, in random order */
     for (int c = 1; c <= 12; c++) {
-        char cb[4];
+        char cb[16];
         snprintf(cb, sizeof cb, "%d", c);
         run("srandmember", "r", cb, NULL);
         parse_members(ms);
@@ -1001,7 +1001,7 @@ Test(t_set, intset_model, .timeout = 60) {
         }
         case 5: {
             int cnt = rand() % 8, size = popcount(model[a]);
-            char cb[8];
+            char cb[16];
             snprintf(cb, sizeof cb, "%d", cnt);
             run("spop", keys[a], cb, NULL);
             unsigned got = imask_of_reply();
