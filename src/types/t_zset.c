@@ -32,8 +32,8 @@
 #include "mr/util.h"
 #include "proto/errors.h"
 #include "types/fieldtab.h"
-#include "types/setval.h"
 #include "types/scan.h"
+#include "types/setval.h"
 #include "types/t_zset.h"
 #include "types/zset.h"
 
