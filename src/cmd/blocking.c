@@ -228,7 +228,8 @@ void mr_block_log_as(mr_call_t *call, int argc, const mr_str_t *argv) {
 }
 
 bool mr_block_allowed(const mr_call_t *call) {
-    return call->conn != NULL;
+    /* inside EXEC a blocking command answers as if it timed out (Redis) */
+    return call->conn != NULL && !call->in_exec;
 }
 
 /* One allocation holds the argv array and the bytes it points at. */
