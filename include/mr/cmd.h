@@ -157,6 +157,7 @@ struct mr_call {
     /* set by EXEC for the commands it runs (src/cmd/multi.c): blocking
      * commands answer as if their timeout had passed, as in Redis */
     bool in_exec;
+    bool exec_watched; /* ... and some shard EXEC holds has watched keys */
 };
 
 /* ---- the table ---- */

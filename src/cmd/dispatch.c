@@ -293,7 +293,7 @@ void mr_dispatch_in_exec(mr_call_t *call) {
     if (!mr_aof_deny_write(call)) {
         mr_aof_begin_locked(call);
         cmd->fn(call);
-        if (call->dirty > 0 && mr_watch_heads) mr_watch_touch_call_locked(call);
+        if (call->dirty > 0 && call->exec_watched) mr_watch_touch_call_locked(call);
         mr_aof_tx_add_locked(call);
     }
     bool failed = call->reply->errors != errors_before;

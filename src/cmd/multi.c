@@ -281,6 +281,9 @@ void cmd_exec(mr_call_t *call) {
         return;
     }
 
+    /* other clients' watches on the transaction's shards (ours are gone):
+     * looked at once, not per command */
+    bool watched = all ? mr_watch_heads != NULL : mr_watch_any_locked(ids, n);
     mr_aof_tx_begin_locked();
     mr_reply_array(call->reply, m->nq);
     uint64_t clock = call->start_ns;
@@ -295,6 +298,7 @@ void cmd_exec(mr_call_t *call) {
             .cmd = m->q[i].cmd,
             .start_ns = clock,
             .in_exec = true,
+            .exec_watched = watched,
         };
         mr_dispatch_in_exec(&sub);
         clock = sub.end_ns;

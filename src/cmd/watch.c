@@ -10,6 +10,7 @@
  * into its atomic dirty flag. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd/multi_int.h"
 #include "mr/store.h"
@@ -66,8 +67,30 @@ static void touch_range(const mr_call_t *call, int first, int last, int step) {
  * leaves unchanged (DEL of a missing key among present ones) is touched
  * too; Redis would not fail a watcher of it. Rows without key specs touch
  * every key of first/last/step. */
+/* MOVE and COPY ... DB write a key of another database than the client's
+ * (same name: same shard, which the command holds). */
+static void touch_other_db(const mr_call_t *call) {
+    const mr_cmd_t *cmd = call->cmd;
+    long long db;
+    int key = 0, dbarg = 0;
+    if (strcmp(cmd->name, "move") == 0 && call->argc == 3) {
+        key = 1;
+        dbarg = 2;
+    } else if (strcmp(cmd->name, "copy") == 0) {
+        for (int i = 3; i + 1 < call->argc; i++)
+            if (call->argv[i].len == 2 && strncasecmp(call->argv[i].ptr, "db", 2) == 0)
+                dbarg = i + 1;
+        key = 2;
+    }
+    if (!dbarg || !mr_str2ll(call->argv[dbarg].ptr, call->argv[dbarg].len, &db) ||
+        db < 0 || db >= mr_store_ndbs())
+        return;
+    mr_watch_touch_locked((int)db, call->argv[key].ptr, call->argv[key].len);
+}
+
 void mr_watch_touch_call_locked(const mr_call_t *call) {
     const mr_cmd_t *cmd = call->cmd;
+    if (cmd->name[0] == 'm' || cmd->name[0] == 'c') touch_other_db(call);
     if (!cmd->key_specs) {
         if (cmd->first <= 0) return;
         int last = cmd->last < 0 ? call->argc + cmd->last : cmd->last;

@@ -221,6 +221,15 @@ Test(multi, watch) {
     expect_cmd(b[0], "+OK\r\n", "SET", "tx:w:k", "9");
     expect_exec(a, true);
     expect_cmd(a, "+OK\r\n", "SELECT", "0");
+    /* MOVE writes the key in the other database */
+    expect_cmd(a, "+OK\r\n", "SELECT", "4");
+    expect_cmd(a, "+OK\r\n", "WATCH", "tx:w:mv");
+    expect_cmd(b[0], "+OK\r\n", "SET", "tx:w:mv", "1");
+    expect_exec(a, true);
+    expect_cmd(a, "+OK\r\n", "WATCH", "tx:w:mv");
+    expect_cmd(b[0], ":1\r\n", "MOVE", "tx:w:mv", "4");
+    expect_exec(a, false);
+    expect_cmd(a, "+OK\r\n", "SELECT", "0");
     /* sources of SINTERSTORE are read, its destination written */
     expect_cmd(a, ":1\r\n", "SADD", "tx:w:s", "m");
     expect_cmd(a, "+OK\r\n", "WATCH", "tx:w:s");
