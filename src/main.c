@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "mr/block.h"
-#include "mr/multi.h"
 #include "mr/cmd.h"
 #include "mr/config.h"
+#include "mr/multi.h"
 #include "mr/server.h"
 #include "mr/store.h"
 #include "mr/util.h"
