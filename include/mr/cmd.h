@@ -33,6 +33,11 @@ enum {
     /* not a Redis flag: the keys in first/last/step are not locked by
      * dispatch (whole-keyspace commands lock shard by shard themselves) */
     MR_CMD_NOLOCK = 1u << 20,
+    /* not a Redis flag: dispatch neither takes nor releases shard locks
+     * around it, not even those kept from the pipeline's previous command:
+     * the handler needs none (MULTI) or takes its own through
+     * mr_dispatch_lock() / mr_dispatch_unlock_or_keep() (EXEC) */
+    MR_CMD_OWN_LOCKS = 1u << 21,
 };
 
 /* Key-spec flags (COMMAND INFO key_specs), in the order Redis prints them. */
@@ -192,6 +197,15 @@ const mr_cmd_t *mr_dispatch_resolve(mr_call_t *call, const mr_cmd_t **rejected);
  * unique, into ids (room for call->argc entries); returns the count. 0
  * also for a command without keys. call->cmd must be set. */
 int mr_dispatch_key_shards(const mr_call_t *call, uint32_t *ids);
+/* EXEC's locks, integrated with the ones dispatch keeps across a
+ * pipeline: mr_dispatch_lock() takes ids (ascending, unique), reusing the
+ * locks kept from the previous command when they are the same shards and
+ * releasing them otherwise; mr_dispatch_unlock_or_keep() either keeps ids
+ * for the connection's next command, as dispatch does for a command on
+ * few shards (returns true), or unlocks them. */
+void mr_dispatch_lock(const uint32_t *ids, int n);
+bool mr_dispatch_unlock_or_keep(const mr_call_t *call, const uint32_t *ids,
+                                int n);
 /* Runs call->cmd (resolved, arity checked) under shard locks the caller
  * holds: the handler, the watched keys it wrote, statistics. Its AOF
  * records go to the transaction (mr_aof_tx_*). */

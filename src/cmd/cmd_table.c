@@ -33,6 +33,7 @@
 #define NL MR_CMD_NOLOCK
 #define BLK MR_CMD_BLOCKING
 #define SS MR_CMD_SKIP_SLOWLOG
+#define OWN MR_CMD_OWN_LOCKS
 
 /* key-spec flags */
 #define RO MR_KS_RO
@@ -1868,9 +1869,9 @@ static mr_cmd_t table[] = {
         .complexity = "O(1)", .history = hist_hello, .args = args_hello},
     {"reset", cmd_reset, 1, N|L|S|F|NA|B, 0, 0, 0, "connection", "Reset the connection", "6.2.0", "@fast @connection",
         .complexity = "O(1)"},
-    {"multi", cmd_multi, 1, N|L|S|F|B, 0, 0, 0, "transactions", "Mark the start of a transaction block", "1.2.0", "@fast @transaction",
+    {"multi", cmd_multi, 1, N|L|S|F|B|OWN, 0, 0, 0, "transactions", "Mark the start of a transaction block", "1.2.0", "@fast @transaction",
         .complexity = "O(1)"},
-    {"exec", cmd_exec, 1, N|L|S|SS, 0, 0, 0, "transactions", "Execute all commands issued after MULTI", "1.2.0", "@slow @transaction",
+    {"exec", cmd_exec, 1, N|L|S|SS|OWN, 0, 0, 0, "transactions", "Execute all commands issued after MULTI", "1.2.0", "@slow @transaction",
         .complexity = "Depends on commands in the transaction"},
     {"discard", cmd_discard, 1, N|L|S|F|B, 0, 0, 0, "transactions", "Discard all commands issued after MULTI", "2.0.0", "@fast @transaction",
         .complexity = "O(N), when N is the number of queued commands"},

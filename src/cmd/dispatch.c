@@ -191,6 +191,10 @@ static bool held_equal(const uint32_t *ids, int n) {
  * record's place is reserved before the unlock (file order = execution
  * order per key), its bytes are copied after. */
 static void run_locked(mr_call_t *call) {
+    if (call->cmd->flags & MR_CMD_OWN_LOCKS) {
+        call->cmd->fn(call); /* logs and serves what it did itself */
+        return;
+    }
     uint32_t stack[STACK_SHARDS], *ids;
     int n = key_shards(call, stack, &ids);
     mr_aof_pending_t pd;
@@ -267,6 +271,30 @@ static void observe(mr_call_t *call, const mr_cmd_t *cmd,
 /* ---- end operating it ---- */
 
 /* ---- transactions (src/cmd/multi.c) ---- */
+
+void mr_dispatch_lock(const uint32_t *ids, int n) {
+    if (n > 0 && held_equal(ids, n)) {
+        held.uses++;
+        return;
+    }
+    mr_dispatch_release();
+    mr_store_lock_many(ids, n);
+}
+
+bool mr_dispatch_unlock_or_keep(const mr_call_t *call, const uint32_t *ids,
+                                int n) {
+    if (call->conn && n > 0 && n <= HOLD_MAX && !mr_block_has_ready()) {
+        if (held.n == 0) {
+            memcpy(held.ids, ids, sizeof *ids * (size_t)n);
+            held.n = n;
+            held.uses = 1;
+        }
+        return true;
+    }
+    held.n = 0; /* if set, they are ids (mr_dispatch_lock reused them) */
+    mr_store_unlock_many(ids, n);
+    return false;
+}
 
 const mr_cmd_t *mr_dispatch_resolve(mr_call_t *call, const mr_cmd_t **rejected) {
     return resolve(call, rejected);

@@ -55,6 +55,9 @@ static void queue_clear(mr_multi_t *m) {
  * Takes the watched keys' shard locks: call with none held. */
 static void discard(mr_multi_t *m) {
     queue_clear(m);
+    /* locks kept from the pipeline's previous command (a refused WATCH
+     * inside MULTI keeps its key's) go before unwatching takes others */
+    mr_dispatch_release();
     mr_watch_remove_all(m);
 }
 
@@ -265,8 +268,12 @@ void cmd_exec(mr_call_t *call) {
     uint32_t *ids;
     int n = exec_shards(m, &ids);
     bool all = n < 0;
-    if (all) mr_store_lock_all();
-    else mr_store_lock_many(ids, n);
+    if (all) {
+        mr_dispatch_release(); /* lock_all takes them again, in order */
+        mr_store_lock_all();
+    } else {
+        mr_dispatch_lock(ids, n);
+    }
 
     bool failed = m->nw && watch_failed_locked(m, call->now_ms);
     /* unwatched before the commands run, as in Redis: their own writes
@@ -274,7 +281,7 @@ void cmd_exec(mr_call_t *call) {
     mr_watch_remove_all_locked(m);
     if (failed) {
         if (all) mr_store_unlock_all();
-        else mr_store_unlock_many(ids, n);
+        else mr_dispatch_unlock_or_keep(call, ids, n);
         mr_free(ids);
         queue_clear(m);
         mr_reply_null_array(call->reply);
@@ -309,8 +316,12 @@ void cmd_exec(mr_call_t *call) {
      * of it ran, before anyone else sees the data (as Redis after EXEC) */
     if (!all && mr_block_has_ready())
         mr_block_serve_ready_locked(ids, n, call->now_ms);
+    /* kept for the next command when the pipeline's next transaction
+     * uses the same few shards (hot keys: one lock hand-over per batch
+     * between workers, not one per transaction), as dispatch keeps them
+     * for plain commands */
     if (all) mr_store_unlock_all();
-    else mr_store_unlock_many(ids, n);
+    else mr_dispatch_unlock_or_keep(call, ids, n);
     mr_free(ids);
     mr_aof_tx_commit(&pd, &call->aof_end);
     if (mr_block_has_ready()) mr_block_serve_ready(call->now_ms);
