@@ -325,14 +325,18 @@ static atomic_bool atom_stop;
 static atomic_long atom_bad, atom_reads;
 
 static void *atom_writer(void *arg) {
-    (void)arg;
     int fd = h_connect(srv.port);
     static const char tx[] =
         "*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$6\r\ntx:a:a\r\n"
         "*2\r\n$4\r\nINCR\r\n$6\r\ntx:a:b\r\n*1\r\n$4\r\nEXEC\r\n";
-    for (int r = 0; r < ATOM_ROUNDS; r++) {
-        if (!h_send(fd, tx, sizeof tx - 1)) break;
-        for (int k = 0; k < 4; k++) {
+    /* odd writers pipeline four transactions at a time: EXEC then keeps
+     * the two shards' locks from one transaction to the next */
+    int per = (intptr_t)arg & 1 ? 4 : 1;
+    char batch[4 * sizeof tx];
+    for (int i = 0; i < per; i++) memcpy(batch + i * (sizeof tx - 1), tx, sizeof tx - 1);
+    for (int r = 0; r < ATOM_ROUNDS; r += per) {
+        if (!h_send(fd, batch, (sizeof tx - 1) * (size_t)per)) break;
+        for (int k = 0; k < 4 * per; k++) {
             h_bytes_t b = h_read_reply(fd);
             if (!b.buf) atomic_fetch_add(&atom_bad, 1000);
             h_bytes_free(&b);
@@ -378,7 +382,7 @@ Test(multi, atomic_under_concurrency) {
     for (int i = 0; i < ATOM_READERS; i++)
         pthread_create(&r[i], NULL, atom_reader, (void *)(intptr_t)i);
     for (int i = 0; i < ATOM_WRITERS; i++)
-        pthread_create(&w[i], NULL, atom_writer, NULL);
+        pthread_create(&w[i], NULL, atom_writer, (void *)(intptr_t)i);
     for (int i = 0; i < ATOM_WRITERS; i++) pthread_join(w[i], NULL);
     atomic_store(&atom_stop, true);
     for (int i = 0; i < ATOM_READERS; i++) pthread_join(r[i], NULL);
