@@ -211,9 +211,11 @@ static bool walks_keyspace(const mr_cmd_t *cmd) {
     return strcmp(g, "connection") != 0 && strcmp(g, "transactions") != 0;
 }
 
-/* The shards EXEC locks: ascending and unique, into *ids (heap, caller
- * frees). Returns the count, or -1 when the transaction needs them all. */
-static int exec_shards(const mr_multi_t *m, uint32_t **ids) {
+/* The shards EXEC locks: ascending and unique, into *ids (`stack` when
+ * they fit in EXEC_STACK, else the heap: the caller frees what is not
+ * stack). Returns the count, or -1 when the transaction needs them all. */
+#define EXEC_STACK 32
+static int exec_shards(const mr_multi_t *m, uint32_t *stack, uint32_t **ids) {
     size_t room = (size_t)m->nw;
     for (int i = 0; i < m->nq; i++) {
         if (walks_keyspace(m->q[i].cmd)) {
@@ -222,7 +224,7 @@ static int exec_shards(const mr_multi_t *m, uint32_t **ids) {
         }
         room += (size_t)m->q[i].argc;
     }
-    uint32_t *out = mr_xmalloc(sizeof *out * (room ? room : 1));
+    uint32_t *out = room <= EXEC_STACK ? stack : mr_xmalloc(sizeof *out * room);
     int n = 0;
     for (int i = 0; i < m->nq; i++) {
         mr_call_t c = {.argv = m->q[i].argv, .argc = m->q[i].argc,
@@ -265,8 +267,8 @@ void cmd_exec(mr_call_t *call) {
         discard(m);
         return;
     }
-    uint32_t *ids;
-    int n = exec_shards(m, &ids);
+    uint32_t stack[EXEC_STACK], *ids;
+    int n = exec_shards(m, stack, &ids);
     bool all = n < 0;
     if (all) {
         mr_dispatch_release(); /* lock_all takes them again, in order */
@@ -282,7 +284,7 @@ void cmd_exec(mr_call_t *call) {
     if (failed) {
         if (all) mr_store_unlock_all();
         else mr_dispatch_unlock_or_keep(call, ids, n);
-        mr_free(ids);
+        if (ids != stack) mr_free(ids);
         queue_clear(m);
         mr_reply_null_array(call->reply);
         return;
@@ -322,12 +324,9 @@ void cmd_exec(mr_call_t *call) {
      * for plain commands */
     if (all) mr_store_unlock_all();
     else mr_dispatch_unlock_or_keep(call, ids, n);
-    mr_free(ids);
+    if (ids != stack) mr_free(ids);
     mr_aof_tx_commit(&pd, &call->aof_end);
     if (mr_block_has_ready()) mr_block_serve_ready(call->now_ms);
     call->db = mr_conn_db(call->conn);
     queue_clear(m);
-    /* EXEC itself logs nothing: its commands' records went out above, and
-     * the per-thread record buffer dispatch gave EXEC holds the last one's */
-    mr_prop_none(call);
 }
