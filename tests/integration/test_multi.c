@@ -143,6 +143,24 @@ Test(multi, serves_blocked_client_after_exec) {
     close(fd);
 }
 
+static void expect_exec(int fd, bool ok);
+
+/* A blocked client served by another's push writes keys too: the popped
+ * one, and a BLMOVE's destination. */
+Test(multi, watch_blocked_client_serve) {
+    int a = conn(), b = conn(), c = conn();
+    expect_cmd(a, "+OK\r\n", "WATCH", "tx:wb:dst");
+    h_send_str(b, "*6\r\n$6\r\nBLMOVE\r\n$9\r\ntx:wb:src\r\n$9\r\ntx:wb:dst\r\n"
+                  "$4\r\nLEFT\r\n$4\r\nLEFT\r\n$1\r\n0\r\n");
+    h_sleep_ms(100);
+    expect_cmd(c, ":1\r\n", "LPUSH", "tx:wb:src", "x");
+    expect_reply(b, NULL, "$1\r\nx\r\n");
+    expect_exec(a, false);
+    close(a);
+    close(b);
+    close(c);
+}
+
 Test(multi, quit_reset_and_disconnect_discard) {
     int fd = conn(), other = conn();
     expect_cmd(fd, "+OK\r\n", "MULTI");
