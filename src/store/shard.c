@@ -44,6 +44,18 @@ typedef struct shard {
 } shard_t;
 
 static shard_t *shards;
+/* Set while this thread holds every shard lock (mr_store_lock_all: EXEC
+ * of a transaction with a whole-keyspace command): the keyspace's own
+ * locking becomes a no-op for it, so FLUSHALL or KEYS inside the
+ * transaction walk the shards without locking them twice. */
+static _Thread_local bool all_held;
+
+static inline void shard_lock(uint32_t i) {
+    if (!all_held) pthread_mutex_lock(&shards[i].mu);
+}
+static inline void shard_unlock(uint32_t i) {
+    if (!all_held) pthread_mutex_unlock(&shards[i].mu);
+}
 static void *shards_raw; /* mr_xmalloc'd block that `shards` is aligned in */
 static db_slot_t **slot_ptrs;
 static unsigned shard_bits;
@@ -90,6 +102,13 @@ static mr_expire_hook_fn expire_hook;
 void mr_store_pause_expiry(bool paused) { expiry_paused = paused; }
 bool mr_store_expiry_paused(void) { return expiry_paused; }
 void mr_store_set_expire_hook(mr_expire_hook_fn fn) { expire_hook = fn; }
+static mr_expire_hook_fn watch_expired_hook;
+static void (*watch_flushed_hook)(int db);
+void mr_store_set_watch_hooks(mr_expire_hook_fn expired,
+                              void (*flushed)(int db)) {
+    watch_expired_hook = expired;
+    watch_flushed_hook = flushed;
+}
 
 static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
     return mr_entry_has_expire(e) && mr_entry_expire(e) <= now_ms &&
@@ -99,6 +118,7 @@ static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
 /* Every delete of an expired key goes through here (counted, logged). */
 static void note_expired(int db, const mr_entry_t *e) {
     MR_STAT_INC(expired_keys);
+    if (watch_expired_hook) watch_expired_hook(db, mr_entry_key(e), e->klen);
     if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
 }
 
@@ -242,17 +262,27 @@ uint32_t mr_store_shard_of(const void *key, size_t klen) {
     return (uint32_t)key_hash(key, klen) & shard_mask;
 }
 
-void mr_store_lock(uint32_t shard) { pthread_mutex_lock(&shards[shard].mu); }
-void mr_store_unlock(uint32_t shard) {
-    pthread_mutex_unlock(&shards[shard].mu);
-}
+void mr_store_lock(uint32_t shard) { shard_lock(shard); }
+void mr_store_unlock(uint32_t shard) { shard_unlock(shard); }
 
 void mr_store_lock_many(const uint32_t *ids, int n) {
-    for (int i = 0; i < n; i++) pthread_mutex_lock(&shards[ids[i]].mu);
+    for (int i = 0; i < n; i++) shard_lock(ids[i]);
 }
 
 void mr_store_unlock_many(const uint32_t *ids, int n) {
-    for (int i = n - 1; i >= 0; i--) pthread_mutex_unlock(&shards[ids[i]].mu);
+    for (int i = n - 1; i >= 0; i--) shard_unlock(ids[i]);
+}
+
+void mr_store_lock_all(void) {
+    uint32_t ns = mr_store_nshards();
+    for (uint32_t i = 0; i < ns; i++) pthread_mutex_lock(&shards[i].mu);
+    all_held = true;
+}
+
+void mr_store_unlock_all(void) {
+    all_held = false;
+    for (uint32_t i = mr_store_nshards(); i-- > 0;)
+        pthread_mutex_unlock(&shards[i].mu);
 }
 
 /* ---- prefetching ---- */
@@ -327,6 +357,12 @@ static mr_entry_t *lookup(int db, const void *key, size_t klen,
         return NULL;
     }
     return *l;
+}
+
+bool mr_db_contains_locked(int db, const void *key, size_t klen) {
+    uint64_t h = key_hash(key, klen);
+    db_slot_t *s = slot_get((uint32_t)h & shard_mask, db);
+    return s && mr_dict_find_link(&s->dict, h, key, klen) != NULL;
 }
 
 uint32_t mr_store_lru_clock(int64_t now_ms) {
@@ -547,10 +583,10 @@ mr_entry_t *mr_db_copy_locked(int sdb, const mr_entry_t *e, int ddb,
 size_t mr_db_size(int db) {
     size_t n = 0, ns = mr_store_nshards();
     for (uint32_t i = 0; i < ns; i++) {
-        pthread_mutex_lock(&shards[i].mu);
+        shard_lock(i);
         db_slot_t *s = slot_get(i, db);
         if (s) n += mr_dict_count(&s->dict);
-        pthread_mutex_unlock(&shards[i].mu);
+        shard_unlock(i);
     }
     return n;
 }
@@ -558,10 +594,10 @@ size_t mr_db_size(int db) {
 size_t mr_db_expires_count(int db) {
     size_t n = 0, ns = mr_store_nshards();
     for (uint32_t i = 0; i < ns; i++) {
-        pthread_mutex_lock(&shards[i].mu);
+        shard_lock(i);
         db_slot_t *s = slot_get(i, db);
         if (s) n += s->expires;
-        pthread_mutex_unlock(&shards[i].mu);
+        shard_unlock(i);
     }
     return n;
 }
@@ -573,7 +609,8 @@ void mr_db_flush_then(int db, void (*under_locks)(void *ctx), void *ctx) {
     int lo = db < 0 ? 0 : db, hi = db < 0 ? ndbs : db + 1;
     size_t per = (size_t)(hi - lo);
     db_slot_t **gone = mr_xcalloc(ns * per, sizeof *gone);
-    for (uint32_t i = 0; i < ns; i++) pthread_mutex_lock(&shards[i].mu);
+    for (uint32_t i = 0; i < ns; i++) shard_lock(i);
+    if (watch_flushed_hook) watch_flushed_hook(db); /* keys still there */
     for (uint32_t i = 0; i < ns; i++) {
         for (int d = lo; d < hi; d++) {
             gone[i * per + (size_t)(d - lo)] = shards[i].dbs[d];
@@ -581,7 +618,7 @@ void mr_db_flush_then(int db, void (*under_locks)(void *ctx), void *ctx) {
         }
     }
     if (under_locks) under_locks(ctx);
-    for (uint32_t i = ns; i-- > 0;) pthread_mutex_unlock(&shards[i].mu);
+    for (uint32_t i = ns; i-- > 0;) shard_unlock(i);
     for (size_t k = 0; k < ns * per; k++)
         if (gone[k]) slot_destroy(gone[k]);
     mr_free(gone);
@@ -616,7 +653,7 @@ uint64_t mr_db_scan(int db, uint64_t cursor, long count, int64_t now_ms,
     scan_ctx_t sc = {fn, ctx, now_ms, 0};
     size_t ns = mr_store_nshards();
     for (;;) {
-        pthread_mutex_lock(&shards[shard].mu);
+        shard_lock(shard);
         db_slot_t *s = slot_get(shard, db);
         if (!s || mr_dict_count(&s->dict) == 0) {
             dcur = 0;
@@ -627,7 +664,7 @@ uint64_t mr_db_scan(int db, uint64_t cursor, long count, int64_t now_ms,
                 visits += v;
             } while (dcur && sc.emitted < want && visits < max_visits);
         }
-        pthread_mutex_unlock(&shards[shard].mu);
+        shard_unlock(shard);
         if (dcur == 0) {
             if (++shard == ns) return 0;
         }
@@ -657,18 +694,18 @@ bool mr_db_random_key(int db, int64_t now_ms, mr_buf_t *out) {
     size_t ns = mr_store_nshards();
     for (int i = 0; i < RANDOM_SHARD_PROBES; i++) {
         uint32_t shard = (uint32_t)mr_rand64() & shard_mask;
-        pthread_mutex_lock(&shards[shard].mu);
+        shard_lock(shard);
         bool ok = random_in_slot(slot_get(shard, db), db, now_ms, out);
-        pthread_mutex_unlock(&shards[shard].mu);
+        shard_unlock(shard);
         if (ok) return true;
     }
     /* few keys in few shards: walk them all from a random one */
     uint32_t start = (uint32_t)mr_rand64();
     for (size_t i = 0; i < ns; i++) {
         uint32_t shard = (uint32_t)(start + i) & shard_mask;
-        pthread_mutex_lock(&shards[shard].mu);
+        shard_lock(shard);
         bool ok = random_in_slot(slot_get(shard, db), db, now_ms, out);
-        pthread_mutex_unlock(&shards[shard].mu);
+        shard_unlock(shard);
         if (ok) return true;
     }
     return false;
@@ -740,6 +777,8 @@ static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
     s->expire_cursor = cur;
     /* the entries stay valid: nothing was freed while collecting them */
     for (unsigned i = 0; i < x.n; i++) {
+        if (watch_expired_hook)
+            watch_expired_hook(db, mr_entry_key(x.dead[i]), x.dead[i]->klen);
         if (expire_hook)
             expire_hook(db, mr_entry_key(x.dead[i]), x.dead[i]->klen);
         slot_remove(s, slot_link_of(s, entry_hash(x.dead[i]), x.dead[i]));
@@ -752,7 +791,7 @@ static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
  * whether the shard still has work pending. */
 static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
     bool more = false;
-    pthread_mutex_lock(&shards[shard].mu);
+    shard_lock(shard);
     for (int db = 0; db < ndbs; db++) {
         db_slot_t *s = shards[shard].dbs[db];
         if (!s) continue;
@@ -764,7 +803,7 @@ static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
         if (s->expires > 0 && expire_step(s, db, now_ms, expired))
             more = true;
     }
-    pthread_mutex_unlock(&shards[shard].mu);
+    shard_unlock(shard);
     return more;
 }
 
@@ -800,10 +839,10 @@ size_t mr_store_cron(unsigned w, unsigned nw, int64_t now_ms,
 size_t mr_db_table_bytes(int db) {
     size_t n = 0, ns = mr_store_nshards();
     for (uint32_t i = 0; i < ns; i++) {
-        pthread_mutex_lock(&shards[i].mu);
+        shard_lock(i);
         db_slot_t *s = slot_get(i, db);
         if (s) n += mr_dict_table_bytes(&s->dict);
-        pthread_mutex_unlock(&shards[i].mu);
+        shard_unlock(i);
     }
     return n;
 }
