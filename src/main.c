@@ -10,6 +10,7 @@
 #include "mr/block.h"
 #include "mr/cmd.h"
 #include "mr/config.h"
+#include "mr/multi.h"
 #include "mr/server.h"
 #include "mr/store.h"
 #include "mr/util.h"
@@ -59,10 +60,12 @@ int main(int argc, char **argv) {
     seed_hash();
     mr_store_init(SHARD_BITS, mr_config.databases);
     mr_block_init(mr_store_nshards());
+    mr_multi_init(mr_store_nshards());
     mr_cmd_table_init();
     mr_log(MR_LOG_NOTICE, "%s starting (Redis %s compatible), pid=%d",
            MR_NAME, MR_VERSION, (int)getpid());
     int rc = mr_server_run();
+    mr_multi_free();
     mr_block_free();
     mr_store_free();
     return rc;

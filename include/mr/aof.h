@@ -76,6 +76,25 @@ void mr_aof_reserve_locked(mr_call_t *call, mr_aof_pending_t *pd);
  * reply must wait for durability (appendfsync always). */
 void mr_aof_commit(mr_call_t *call, mr_aof_pending_t *pd);
 
+/* ---- transactions (EXEC, src/cmd/multi.c) ----
+ * A transaction is one unit in the file: MULTI, its records, EXEC, in one
+ * ring record, so a crash leaves all of it or a truncated tail that replay
+ * drops. On the thread running EXEC, with the locks of every key of the
+ * transaction held: mr_aof_tx_begin_locked() opens it; each command runs
+ * between mr_aof_begin_locked() and mr_aof_tx_add_locked() (instead of
+ * mr_aof_reserve_locked), and whatever mr_aof_log_locked() logs meanwhile
+ * (expired keys, a FLUSHALL) joins it in order; mr_aof_tx_reserve_locked()
+ * closes it and reserves the record. After the unlock mr_aof_tx_commit()
+ * writes it and sets *aof_end when the EXEC's reply must wait for it
+ * (appendfsync always). A rewrite asked for inside the transaction
+ * (BGREWRITEAOF) is scheduled, as in Redis, not started. */
+void mr_aof_tx_begin_locked(void);
+void mr_aof_tx_add_locked(mr_call_t *call);
+void mr_aof_tx_reserve_locked(mr_aof_pending_t *pd);
+void mr_aof_tx_commit(mr_aof_pending_t *pd, uint64_t *aof_end);
+/* Whether this thread is inside a transaction's EXEC. */
+bool mr_aof_tx_open(void);
+
 /* ---- durability (appendfsync always) ----
  * Position up to which every record is as durable as the policy promised
  * (fsynced under always; written under everysec/no). */

@@ -29,9 +29,15 @@ enum {
     MR_CMD_ALLOW_BUSY = 1u << 12,
     MR_CMD_NO_MULTI = 1u << 13,
     MR_CMD_NO_ASYNC_LOADING = 1u << 14,
+    MR_CMD_SKIP_SLOWLOG = 1u << 15,
     /* not a Redis flag: the keys in first/last/step are not locked by
      * dispatch (whole-keyspace commands lock shard by shard themselves) */
     MR_CMD_NOLOCK = 1u << 20,
+    /* not a Redis flag: dispatch neither takes nor releases shard locks
+     * around it, not even those kept from the pipeline's previous command:
+     * the handler needs none (MULTI) or takes its own through
+     * mr_dispatch_lock() / mr_dispatch_unlock_or_keep() (EXEC) */
+    MR_CMD_OWN_LOCKS = 1u << 21,
 };
 
 /* Key-spec flags (COMMAND INFO key_specs), in the order Redis prints them. */
@@ -153,6 +159,10 @@ struct mr_call {
      * (0: dispatch reads the clock); dispatch sets end_ns when it ends, so
      * a caller running a pipeline times each command with one clock read */
     uint64_t start_ns, end_ns;
+    /* set by EXEC for the commands it runs (src/cmd/multi.c): blocking
+     * commands answer as if their timeout had passed, as in Redis */
+    bool in_exec;
+    bool exec_watched; /* ... and some shard EXEC holds has watched keys */
 };
 
 /* ---- the table ---- */
@@ -179,6 +189,27 @@ void mr_dispatch(mr_call_t *call);
  * stops running a connection's requests: before anything else that may
  * lock shards. */
 void mr_dispatch_release(void);
+/* For MULTI (src/cmd/multi.c): resolves argv to a row as dispatch does,
+ * replying the error Redis gives when there is none or the arity is wrong
+ * (NULL; *rejected is then the row whose arity was wrong, if any). */
+const mr_cmd_t *mr_dispatch_resolve(mr_call_t *call, const mr_cmd_t **rejected);
+/* For EXEC (src/cmd/multi.c). The shards of call's keys, sorted and
+ * unique, into ids (room for call->argc entries); returns the count. 0
+ * also for a command without keys. call->cmd must be set. */
+int mr_dispatch_key_shards(const mr_call_t *call, uint32_t *ids);
+/* EXEC's locks, integrated with the ones dispatch keeps across a
+ * pipeline: mr_dispatch_lock() takes ids (ascending, unique), reusing the
+ * locks kept from the previous command when they are the same shards and
+ * releasing them otherwise; mr_dispatch_unlock_or_keep() either keeps ids
+ * for the connection's next command, as dispatch does for a command on
+ * few shards (returns true), or unlocks them. */
+void mr_dispatch_lock(const uint32_t *ids, int n);
+bool mr_dispatch_unlock_or_keep(const mr_call_t *call, const uint32_t *ids,
+                                int n);
+/* Runs call->cmd (resolved, arity checked) under shard locks the caller
+ * holds: the handler, the watched keys it wrote, statistics. Its AOF
+ * records go to the transaction (mr_aof_tx_*). */
+void mr_dispatch_in_exec(mr_call_t *call);
 
 /* ---- helpers for handlers: parse an argument or reply the error ----
  * Each returns false after writing Redis's error to call->reply. */

@@ -57,6 +57,9 @@ typedef struct mr_config {
      * members, each at most this many bytes (src/types/zset.h) */
     _Atomic long long zset_max_listpack_entries;
     _Atomic long long zset_max_listpack_value;
+    /* a set of integers only stays an intset while it has at most this
+     * many members (src/types/t_set.c) */
+    _Atomic long long set_max_intset_entries;
     /* cache mode (mr/evict.h): the memory budget in bytes (0: none), what
      * to evict (MR_MM_*), keys sampled per eviction, the eviction time
      * limit's knob, and the LFU counter's growth and decay (minutes) */

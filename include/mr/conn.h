@@ -45,6 +45,12 @@ void mr_conn_unblock(mr_conn_t *c, const char *reply, size_t len,
  * Replies keep their order; the worker serves other clients meanwhile. */
 void mr_conn_hold_until(mr_conn_t *c, uint64_t pos);
 
+/* Transactions (src/cmd/multi.c): where the connection keeps its
+ * MULTI/WATCH state, NULL until it first runs MULTI or WATCH; freed with
+ * the connection (mr_multi_conn_reset). Own worker only. */
+struct mr_multi;
+struct mr_multi **mr_conn_multi(mr_conn_t *c);
+
 /* ---- operating it ---- */
 /* "ip:port" of the peer ("path:0" on the Unix socket). */
 const char *mr_conn_addr(const mr_conn_t *c);

@@ -13,9 +13,10 @@
  *   list: MR_ENC_QUICKLIST ("quicklist", an mr_ql_* list of listpack
  *         nodes) for every list, as Redis 7.0 reports (7.2's single
  *         listpack for small lists does not exist in 7.0).
- *   set:  MR_ENC_HASHTABLE only for now (an mr_ft_* table of kind
- *         MR_FT_SET); Redis 7.0's "intset" for small all-integer sets is
- *         not built yet.
+ *   set:  MR_ENC_INTSET ("intset", an mr_intset_t sorted integer array)
+ *         while every member is an integer and there are at most
+ *         set-max-intset-entries of them, else MR_ENC_HASHTABLE (an mr_ft_*
+ *         table of kind MR_FT_SET); src/types/setval.h has the rules.
  *   zset: an mr_zset_t (src/types/zset.h) that holds its own encoding,
  *         "listpack" or "skiplist" (skip list + member table), and
  *         converts inside that struct, so the entry's pointer never changes
@@ -30,6 +31,7 @@ typedef enum {
     MR_ENC_LISTPACK = 0,
     MR_ENC_HASHTABLE = 1,
     MR_ENC_QUICKLIST = 2,
+    MR_ENC_INTSET = 3,
 } mr_enc_t;
 
 /* Frees a collection value (type and encoding as stored in its entry). */

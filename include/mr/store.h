@@ -109,6 +109,13 @@ void mr_store_unlock(uint32_t shard);
 /* ids: ascending and unique (the deadlock rule). */
 void mr_store_lock_many(const uint32_t *ids, int n);
 void mr_store_unlock_many(const uint32_t *ids, int n);
+/* Every shard lock, ascending, for a transaction whose commands walk the
+ * whole keyspace (EXEC with FLUSHALL, KEYS, INFO, ...): until
+ * mr_store_unlock_all() this thread's own shard locking (the functions
+ * above, the whole-keyspace functions below) does nothing, since it holds
+ * them all already. Call with no shard lock held. */
+void mr_store_lock_all(void);
+void mr_store_unlock_all(void);
 
 /* ---- prefetching, for pipelines ----
  * A worker that sees the next requests of a pipeline before running them
@@ -150,6 +157,9 @@ mr_entry_t *mr_db_lookup_write_locked(int db, const void *key, size_t klen,
  * (TYPE, EXISTS, TTL, OBJECT), as Redis's LOOKUP_NOTOUCH. */
 mr_entry_t *mr_db_lookup_notouch_locked(int db, const void *key, size_t klen,
                                         int64_t now_ms);
+/* Whether db holds an entry for key, expired or not, without expiring it
+ * or counting a hit (WATCH: did a flush remove a key that was there). */
+bool mr_db_contains_locked(int db, const void *key, size_t klen);
 /* The LRU clock now: seconds, MR_LRU_MAX wraps (OBJECT IDLETIME). */
 uint32_t mr_store_lru_clock(int64_t now_ms);
 /* Sets key to a string value, replacing whatever it held (any type).
@@ -214,6 +224,11 @@ bool mr_db_random_key(int db, int64_t now_ms, mr_buf_t *out);
  * Set before workers start. */
 typedef void (*mr_expire_hook_fn)(int db, const void *key, size_t klen);
 void mr_store_set_expire_hook(mr_expire_hook_fn fn);
+/* WATCH (src/cmd/watch.c): `expired` is called like the expire hook, before
+ * it; `flushed` when mr_db_flush_then() empties db (-1: all), with every
+ * shard lock held and the keys still present. Set before workers start. */
+void mr_store_set_watch_hooks(mr_expire_hook_fn expired,
+                              void (*flushed)(int db));
 /* While paused nothing expires (lookups see keys whose TTL has passed,
  * the cron deletes nothing), as Redis while it loads its AOF: the file's
  * own DELs say when keys went. Single-threaded start-up only. */

@@ -15,6 +15,7 @@
 #include "mr/aof.h"
 #include "mr/block.h"
 #include "mr/conn.h"
+#include "mr/multi.h"
 #include "mr/stats.h"
 #include "mr/task.h"
 #include "proto/errors.h"
@@ -228,7 +229,8 @@ void mr_block_log_as(mr_call_t *call, int argc, const mr_str_t *argv) {
 }
 
 bool mr_block_allowed(const mr_call_t *call) {
-    return call->conn != NULL;
+    /* inside EXEC a blocking command answers as if it timed out (Redis) */
+    return call->conn != NULL && !call->in_exec;
 }
 
 /* One allocation holds the argv array and the bytes it points at. */
@@ -433,6 +435,11 @@ static void serve_one(mr_waiter_t *w, const rkey_t *r, int64_t now_ms) {
     };
     mr_str_t key = {.ptr = r->key, .len = r->klen};
     w->serve(&call, key);
+    /* the pop, and a BLMOVE's push, change keys other clients may WATCH */
+    mr_watch_touch_locked(w->db, key.ptr, key.len);
+    if (w->target_idx >= 0)
+        mr_watch_touch_locked(w->db, w->argv[w->target_idx].ptr,
+                              w->argv[w->target_idx].len);
     unregister_locked(w, key);
     deliver_task_t *d = mr_xmalloc(sizeof *d + out.len);
     d->task.fn = deliver;

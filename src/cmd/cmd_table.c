@@ -32,6 +32,8 @@
 #define NM MR_CMD_NO_MULTI
 #define NL MR_CMD_NOLOCK
 #define BLK MR_CMD_BLOCKING
+#define SS MR_CMD_SKIP_SLOWLOG
+#define OWN MR_CMD_OWN_LOCKS
 
 /* key-spec flags */
 #define RO MR_KS_RO
@@ -379,6 +381,10 @@ static const char *const hist_exists[] = {
     NULL,
 };
 
+static const mr_cmd_arg_t args_watch[] = {
+    {"key", KEY, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
 static const mr_cmd_arg_t args_exists[] = {
     {"key", KEY, 0, NULL, NULL, MUL, NULL},
     {NULL},
@@ -1862,6 +1868,16 @@ static mr_cmd_t table[] = {
     {"hello", cmd_hello, -1, N|L|S|F|NA|B, 0, 0, 0, "connection", "Handshake with Redis", "6.0.0", "@fast @connection",
         .complexity = "O(1)", .history = hist_hello, .args = args_hello},
     {"reset", cmd_reset, 1, N|L|S|F|NA|B, 0, 0, 0, "connection", "Reset the connection", "6.2.0", "@fast @connection",
+        .complexity = "O(1)"},
+    {"multi", cmd_multi, 1, N|L|S|F|B|OWN, 0, 0, 0, "transactions", "Mark the start of a transaction block", "1.2.0", "@fast @transaction",
+        .complexity = "O(1)"},
+    {"exec", cmd_exec, 1, N|L|S|SS|OWN, 0, 0, 0, "transactions", "Execute all commands issued after MULTI", "1.2.0", "@slow @transaction",
+        .complexity = "Depends on commands in the transaction"},
+    {"discard", cmd_discard, 1, N|L|S|F|B, 0, 0, 0, "transactions", "Discard all commands issued after MULTI", "2.0.0", "@fast @transaction",
+        .complexity = "O(N), when N is the number of queued commands"},
+    {"watch", cmd_watch, -2, N|L|S|F|B, 1, -1, 1, "transactions", "Watch the given keys to determine execution of the MULTI/EXEC block", "2.2.0", "@fast @transaction",
+        .key_specs = KEY_SPECS({RO, 1, -1, 1, 0}), .complexity = "O(1) for every key.", .args = args_watch},
+    {"unwatch", cmd_unwatch, 1, N|L|S|F|B, 0, 0, 0, "transactions", "Forget about all watched keys", "2.2.0", "@fast @transaction",
         .complexity = "O(1)"},
     {"client", NULL, -2, 0, 0, 0, 0, "connection", "A container for client connection commands", "2.4.0", "@slow", client_subcmds,
         .complexity = "Depends on subcommand."},

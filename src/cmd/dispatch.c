@@ -11,6 +11,7 @@
 #include "mr/conn.h"
 #include "mr/evict.h"
 #include "mr/latency.h"
+#include "mr/multi.h"
 #include "mr/slowlog.h"
 #include "mr/stats.h"
 #include "mr/store.h"
@@ -192,6 +193,10 @@ static bool held_equal(const uint32_t *ids, int n) {
  * record's place is reserved before the unlock (file order = execution
  * order per key), its bytes are copied after. */
 static void run_locked(mr_call_t *call) {
+    if (call->cmd->flags & MR_CMD_OWN_LOCKS) {
+        call->cmd->fn(call); /* logs and serves what it did itself */
+        return;
+    }
     uint32_t stack[STACK_SHARDS], *ids;
     int n = key_shards(call, stack, &ids);
     mr_aof_pending_t pd;
@@ -203,6 +208,8 @@ static void run_locked(mr_call_t *call) {
     }
     mr_aof_begin_locked(call);
     call->cmd->fn(call);
+    if (call->dirty > 0 && mr_watch_any_locked(ids, n))
+        mr_watch_touch_call_locked(call);
     mr_aof_reserve_locked(call, &pd);
     /* clients blocked on keys this command filled are served before anyone
      * else can see the data, as in Redis; their pops are logged after the
@@ -255,7 +262,8 @@ static void observe(mr_call_t *call, const mr_cmd_t *cmd,
     if (failed) OBS_ADD(&s->failed, 1);
     if (MR_CFG(latency_tracking)) mr_hist_record(mr_cmdstat_hist(s), ns);
     long long slower = MR_CFG(slowlog_log_slower_than);
-    if (__builtin_expect(slower >= 0 && ns / 1000 >= (unsigned long long)slower, 0))
+    if (__builtin_expect(slower >= 0 && ns / 1000 >= (unsigned long long)slower, 0) &&
+        !(cmd->flags & MR_CMD_SKIP_SLOWLOG)) /* EXEC: its commands are logged */
         mr_slowlog_add(call, ns / 1000);
     long long thr = MR_CFG(latency_monitor_threshold);
     if (__builtin_expect(thr > 0 && ns / 1000000 >= (unsigned long long)thr, 0))
@@ -263,6 +271,68 @@ static void observe(mr_call_t *call, const mr_cmd_t *cmd,
                               ns / 1000000);
 }
 /* ---- end operating it ---- */
+
+/* ---- transactions (src/cmd/multi.c) ---- */
+
+void mr_dispatch_lock(const uint32_t *ids, int n) {
+    if (n > 0 && held_equal(ids, n)) {
+        held.uses++;
+        return;
+    }
+    mr_dispatch_release();
+    mr_store_lock_many(ids, n);
+}
+
+bool mr_dispatch_unlock_or_keep(const mr_call_t *call, const uint32_t *ids,
+                                int n) {
+    if (call->conn && n > 0 && n <= HOLD_MAX && !mr_block_has_ready()) {
+        if (held.n == 0) {
+            memcpy(held.ids, ids, sizeof *ids * (size_t)n);
+            held.n = n;
+            held.uses = 1;
+        }
+        return true;
+    }
+    held.n = 0; /* if set, they are ids (mr_dispatch_lock reused them) */
+    mr_store_unlock_many(ids, n);
+    return false;
+}
+
+const mr_cmd_t *mr_dispatch_resolve(mr_call_t *call, const mr_cmd_t **rejected) {
+    return resolve(call, rejected);
+}
+
+int mr_dispatch_key_shards(const mr_call_t *call, uint32_t *ids) {
+    uint32_t stack[STACK_SHARDS], *got;
+    int n = key_shards(call, stack, &got);
+    memcpy(ids, got, sizeof *ids * (size_t)n);
+    if (got != stack) mr_free(got);
+    return n;
+}
+
+/* As run_locked without the locking: EXEC holds them. Blocked clients
+ * this command made ready are served once the whole transaction ran. */
+void mr_dispatch_in_exec(mr_call_t *call) {
+    unsigned errors_before = call->reply->errors;
+    call->dirty = 0;
+    call->prop = NULL;
+    call->aof_end = 0;
+    uint64_t start = call->start_ns ? call->start_ns : mr_clock_ns();
+    const mr_cmd_t *cmd = call->cmd;
+    MR_STAT_INC(commands);
+    if (!mr_aof_deny_write(call)) {
+        mr_aof_begin_locked(call);
+        cmd->fn(call);
+        if (call->dirty > 0 && call->exec_watched) mr_watch_touch_call_locked(call);
+        mr_aof_tx_add_locked(call);
+    }
+    bool failed = call->reply->errors != errors_before;
+    observe(call, cmd, NULL, start, failed);
+    if (failed) {
+        MR_STAT_INC(error_replies);
+        mr_errstat_add(call->reply->last_err ? call->reply->last_err : "ERR");
+    }
+}
 
 /* Cache mode (mr/evict.h): over maxmemory every client command first
  * evicts, as in Redis's processCommand; one that may add memory (DENYOOM)
@@ -285,7 +355,11 @@ void mr_dispatch(mr_call_t *call) {
     call->aof_end = 0;
     uint64_t start = call->start_ns ? call->start_ns : mr_clock_ns();
     const mr_cmd_t *rejected;
-    const mr_cmd_t *cmd = resolve(call, &rejected);
+    const mr_cmd_t *cmd;
+    if (__builtin_expect(call->conn && mr_multi_active(call->conn), 0))
+        cmd = mr_multi_filter(call, &rejected); /* NULL: queued or refused */
+    else
+        cmd = resolve(call, &rejected);
     if (cmd && refused_for_memory(call, cmd, start)) {
         rejected = cmd; /* counted as Redis's rejectCommand counts it */
         cmd = NULL;

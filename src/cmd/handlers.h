@@ -215,4 +215,11 @@ void cmd_memory_purge(mr_call_t *c);
 void cmd_memory_help(mr_call_t *c);
 /* ---- end operating it ---- */
 
+/* src/cmd/multi.c */
+void cmd_multi(mr_call_t *c);
+void cmd_exec(mr_call_t *c);
+void cmd_discard(mr_call_t *c);
+void cmd_watch(mr_call_t *c);
+void cmd_unwatch(mr_call_t *c);
+
 #endif

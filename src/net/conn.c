@@ -12,6 +12,7 @@
 
 #include "mr/block.h"
 #include "mr/config.h"
+#include "mr/multi.h"
 #include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -345,6 +346,7 @@ void mr_conn_close(mr_conn_t *c) {
 void mr_conn_destroy(mr_conn_t *c) {
     mr_worker_t *w = c->w;
     end_wait(c);
+    mr_multi_conn_reset(c); /* a transaction dies with its client */
     pthread_mutex_lock(&w->clients_lock);
     if (c->prev) c->prev->next = c->next;
     else w->clients = c->next;
@@ -400,6 +402,7 @@ void mr_conn_set_name(mr_conn_t *c, const char *name, size_t len) {
     mr_free(old);
 }
 void mr_conn_close_after_reply(mr_conn_t *c) { c->close_after_reply = true; }
+struct mr_multi **mr_conn_multi(mr_conn_t *c) { return &c->multi; }
 void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd) {
     atomic_store_explicit(&c->last_cmd, cmd, memory_order_relaxed);
 }

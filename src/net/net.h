@@ -47,6 +47,7 @@ struct mr_conn {
     bool close_after_reply; /* QUIT, protocol error: flush, then close */
     bool flush_queued;      /* on the worker's flush list this turn */
     struct mr_waiter *waiter; /* set while blocked (BLPOP, ...) */
+    struct mr_multi *multi;   /* MULTI/WATCH state (src/cmd/multi.c) */
     _Atomic bool blocked;     /* the same, for CLIENT LIST on other threads */
     struct mr_conn *flush_next;
 

@@ -331,8 +331,108 @@ void mr_aof_commit(mr_call_t *call, mr_aof_pending_t *pd) {
 
 void mr_aof_begin_locked(mr_call_t *call) { prop_begin(call); }
 
+/* ---- transactions ----
+ * The records of an EXEC's commands gather in a thread-local buffer and
+ * go to the ring as one record: "MULTI", the records (with a SELECT where
+ * the database changes, and one back to the first database at the end so
+ * the AOF thread's idea of the file's database stays right), "EXEC". */
+static _Thread_local struct tx {
+    bool open;
+    mr_buf_t buf;
+    int first_db, cur_db;
+    int nrec;
+} tl_tx;
+
+static const char TX_MULTI[] = "*1\r\n$5\r\nMULTI\r\n";
+static const char TX_EXEC[] = "*1\r\n$4\r\nEXEC\r\n";
+
+bool mr_aof_tx_open(void) { return tl_tx.open; }
+
+static void tx_use_db(int db) {
+    if (tl_tx.nrec == 0) {
+        tl_tx.first_db = tl_tx.cur_db = db;
+    } else if (db != tl_tx.cur_db) {
+        mr_aof_buf_select(&tl_tx.buf, db);
+        tl_tx.cur_db = db;
+    }
+    tl_tx.nrec++;
+}
+
+static void tx_append_argv(int db, int argc, const mr_str_t *argv) {
+    tx_use_db(db);
+    mr_aof_buf_cmd(&tl_tx.buf, argc);
+    for (int i = 0; i < argc; i++)
+        mr_aof_buf_arg(&tl_tx.buf, argv[i].ptr, argv[i].len);
+}
+
+/* frees a worker's buffer when the thread exits, as for tl_prop */
+static pthread_key_t tx_key;
+static pthread_once_t tx_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool tx_registered;
+static void tx_free(void *p) { mr_buf_free(&((struct tx *)p)->buf); }
+static void tx_key_init(void) { pthread_key_create(&tx_key, tx_free); }
+
+void mr_aof_tx_begin_locked(void) {
+    if (!tx_registered) {
+        pthread_once(&tx_once, tx_key_init);
+        pthread_setspecific(tx_key, &tl_tx);
+        tx_registered = true;
+    }
+    if (tl_tx.buf.cap > ((size_t)1 << 20)) mr_buf_free(&tl_tx.buf);
+    tl_tx.buf.len = 0;
+    tl_tx.nrec = 0;
+    tl_tx.open = true;
+}
+
+void mr_aof_tx_add_locked(mr_call_t *call) {
+    if (call->dirty > 0) MR_STAT_ADD(changes, (uint64_t)call->dirty);
+    struct mr_prop *p = call->prop;
+    if (!p || p->none) return;
+    if (p->nrec > 0) {
+        tx_use_db(call->db);
+        tl_tx.nrec += p->nrec - 1;
+        mr_buf_append(&tl_tx.buf, p->buf.data, p->buf.len);
+    } else if (call->dirty > 0) {
+        tx_append_argv(call->db, call->argc, call->argv);
+    }
+}
+
+void mr_aof_tx_reserve_locked(mr_aof_pending_t *pd) {
+    tl_tx.open = false;
+    pd->active = false;
+    if (tl_tx.nrec == 0 || !mr_aof_logging()) return;
+    /* a single record is atomic by itself: logged bare, as Redis 7 does */
+    pd->from_prop = tl_tx.nrec > 1; /* here: wrapped in MULTI/EXEC */
+    if (pd->from_prop) {
+        if (tl_tx.cur_db != tl_tx.first_db)
+            mr_aof_buf_select(&tl_tx.buf, tl_tx.first_db);
+        mr_buf_append(&tl_tx.buf, TX_EXEC, sizeof TX_EXEC - 1);
+    }
+    mr_ring_reserve(aof.ring,
+                    (pd->from_prop ? sizeof TX_MULTI - 1 : 0) + tl_tx.buf.len,
+                    tl_tx.first_db, &pd->rv);
+    pd->active = true;
+}
+
+void mr_aof_tx_commit(mr_aof_pending_t *pd, uint64_t *aof_end) {
+    if (!pd->active) return;
+    if (pd->from_prop) { /* wrapped */
+        mr_ring_write(aof.ring, &pd->rv, 0, TX_MULTI, sizeof TX_MULTI - 1);
+        mr_ring_write(aof.ring, &pd->rv, sizeof TX_MULTI - 1, tl_tx.buf.data,
+                      tl_tx.buf.len);
+    } else {
+        mr_ring_write(aof.ring, &pd->rv, 0, tl_tx.buf.data, tl_tx.buf.len);
+    }
+    mr_ring_commit(aof.ring, &pd->rv);
+    if (policy_always()) *aof_end = pd->rv.end;
+}
+
 uint64_t mr_aof_log_locked(int db, int argc, const mr_str_t *argv) {
     if (!mr_aof_logging()) return 0;
+    if (tl_tx.open) {
+        tx_append_argv(db, argc, argv);
+        return 0; /* the EXEC's reply waits for the whole record */
+    }
     mr_ring_resv_t rv;
     mr_ring_reserve(aof.ring, mr_aof_resp_size(argc, argv), db, &rv);
     ring_put_argv(&rv, argc, argv);
@@ -872,6 +972,12 @@ static bool rewrite_start_locked(char *err, size_t errlen) {
 }
 
 static bool rewrite_start(char *err, size_t errlen) {
+    if (mr_aof_tx_open()) {
+        /* inside EXEC, as Redis: the snapshot would hold half the
+         * transaction and its record all of it; the cron starts it */
+        atomic_store(&aof.rw_scheduled, true);
+        return true;
+    }
     pthread_mutex_lock(&aof.rw_mu);
     bool ok = rewrite_start_locked(err, errlen);
     pthread_mutex_unlock(&aof.rw_mu);
@@ -883,6 +989,10 @@ const char *mr_aof_bgrewrite(char *err, size_t errlen) {
         snprintf(err, errlen, "ERR Can't execute an AOF background rewriting. "
                               "Please check the server logs for more information.");
         return NULL;
+    }
+    if (mr_aof_tx_open() && atomic_load(&aof.rw_child) <= 0) {
+        atomic_store(&aof.rw_scheduled, true);
+        return "Background append only file rewriting scheduled";
     }
     return rewrite_start(err, errlen)
                ? "Background append only file rewriting started"

@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -138,6 +139,60 @@ static bool save_tail(const char *path, const char *d, size_t from, size_t n) {
     return ok;
 }
 
+/* ---- MULTI ... EXEC blocks ----
+ * A transaction is logged as one block (mr/aof.h). It is parsed whole
+ * before any of it runs, so a block the file ends inside (a crash while
+ * it was written, or a clean end before its EXEC) is dropped with the
+ * truncated tail, as Redis reverts an incomplete MULTI, and a corrupt one
+ * is not half applied. */
+typedef struct block {
+    mr_str_t *args; /* every command's argv, one after the other */
+    size_t nargs, acap;
+    int *argcs;
+    size_t ncmds, ccap;
+} block_t;
+
+static bool is_word(const mr_str_t *argv, int argc, const char *w) {
+    size_t n = strlen(w);
+    return argc == 1 && argv[0].len == n && strncasecmp(argv[0].ptr, w, n) == 0;
+}
+
+static pstat_t parse_block(parser_t *p, block_t *b) {
+    b->nargs = b->ncmds = 0;
+    mr_str_t *argv = NULL;
+    int cap = 0, argc = 0;
+    pstat_t st;
+    for (;;) {
+        if (p->off >= p->n) {
+            st = P_TRUNCATED; /* ended before its EXEC */
+            break;
+        }
+        size_t at = p->off;
+        st = parse_cmd(p, &argv, &cap, &argc);
+        if (st != P_OK) break;
+        if (is_word(argv, argc, "EXEC")) break;
+        if (is_word(argv, argc, "MULTI")) {
+            p->why = "MULTI inside a transaction";
+            p->bad_off = at;
+            st = P_CORRUPT;
+            break;
+        }
+        if (b->nargs + (size_t)argc > b->acap) {
+            b->acap = (b->nargs + (size_t)argc) * 2;
+            b->args = mr_xrealloc(b->args, sizeof *b->args * b->acap);
+        }
+        memcpy(b->args + b->nargs, argv, sizeof *argv * (size_t)argc);
+        b->nargs += (size_t)argc;
+        if (b->ncmds == b->ccap) {
+            b->ccap = b->ccap ? b->ccap * 2 : 16;
+            b->argcs = mr_xrealloc(b->argcs, sizeof *b->argcs * b->ccap);
+        }
+        b->argcs[b->ncmds++] = argc;
+    }
+    mr_free(argv);
+    return st;
+}
+
 /* Runs one replayed command; returns false (reply text in why) when it
  * was refused. */
 static bool replay(mr_call_t *call, mr_buf_t *rb, char *why, size_t whylen) {
@@ -209,25 +264,43 @@ bool mr_aof_load(void) {
     long long done = 0, skipped = 0;
     pstat_t stt = P_OK;
     size_t cmd_start = 0;
+    block_t blk = {0};
+    bool in_block = false; /* the damage is inside a MULTI block */
     while (p.off < size) {
         cmd_start = p.off;
         stt = parse_cmd(&p, &argv, &cap, &argc);
         if (stt != P_OK) break;
-        call.argv = argv;
-        call.argc = argc;
-        call.now_ms = mr_mstime();
-        char why[256];
-        if (replay(&call, &rb, why, sizeof why)) {
-            done++;
-        } else {
-            if (skipped < SKIP_REPORT) {
-                char name[40];
-                show_cmd(&call, name, sizeof name);
-                mr_log(MR_LOG_WARNING,
-                       "AOF replay skipped the command '%s' at offset %zu: %s",
-                       name, cmd_start, why);
+        size_t ncmds = 1;
+        mr_str_t *next = argv;
+        const int *argcs = &argc;
+        if (is_word(argv, argc, "MULTI")) {
+            stt = parse_block(&p, &blk);
+            if (stt != P_OK) {
+                in_block = true;
+                break;
             }
-            skipped++;
+            ncmds = blk.ncmds;
+            next = blk.args;
+            argcs = blk.argcs;
+        }
+        for (size_t k = 0; k < ncmds; k++) {
+            call.argv = next;
+            call.argc = argcs[k];
+            next += argcs[k];
+            call.now_ms = mr_mstime();
+            char why[256];
+            if (replay(&call, &rb, why, sizeof why)) {
+                done++;
+            } else {
+                if (skipped < SKIP_REPORT) {
+                    char name[40];
+                    show_cmd(&call, name, sizeof name);
+                    mr_log(MR_LOG_WARNING,
+                           "AOF replay skipped the command '%s' at offset %zu: %s",
+                           name, cmd_start, why);
+                }
+                skipped++;
+            }
         }
         uint64_t now = mr_monotonic_us();
         if (now - last_report >= PROGRESS_US) {
@@ -238,11 +311,16 @@ bool mr_aof_load(void) {
     }
     mr_store_pause_expiry(false);
     mr_free(argv);
+    mr_free(blk.args);
+    mr_free(blk.argcs);
     mr_buf_free(&rb);
 
     bool ok = true;
     size_t keep = size;
     if (stt == P_TRUNCATED) {
+        if (in_block)
+            mr_log(MR_LOG_WARNING,
+                   "Revert incomplete MULTI/EXEC transaction in AOF file %s", path);
         if (MR_CFG(aof_load_truncated)) {
             mr_log(MR_LOG_WARNING,
                    "!!! Warning: short read while loading the AOF file %s!!!", path);

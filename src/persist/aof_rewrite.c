@@ -23,6 +23,7 @@
 #include "types/fieldtab.h"
 #include "types/listpack.h"
 #include "types/quicklist.h"
+#include "types/setval.h"
 #include "types/zset.h"
 
 #define ITEMS_PER_CMD 64
@@ -117,8 +118,21 @@ static void rewrite_hash(rw_t *w, const mr_entry_t *e) {
     rewrite_table(w, e, "HSET", true);
 }
 
+/* A set in either encoding: SADD in batches. Replaying them rebuilds an
+ * intset exactly when the members allow one, as Redis's reload does. */
 static void rewrite_set(rw_t *w, const mr_entry_t *e) {
-    rewrite_table(w, e, "SADD", false);
+    mr_setv_t s = mr_setv_of(e);
+    size_t left = mr_setv_len(s), in_batch = 0;
+    mr_setv_it_t it;
+    mr_setv_it_start(&it, s);
+    for (mr_str_t m; mr_setv_it_next(&it, &m);) {
+        if (in_batch == 0) in_batch = batch_start(w, e, "SADD", left, 1);
+        rw_arg(w, m);
+        in_batch--;
+        left--;
+        if (w->b.len >= FLUSH_AT) rw_flush(w);
+    }
+    mr_setv_it_end(&it);
 }
 
 /* A list: RPUSH in batches, head to tail. */

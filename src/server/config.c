@@ -95,6 +95,7 @@ static const option_t options[] = {
     {"zset-max-ziplist-entries", OPT_ATOMIC, true, OFF(zset_max_listpack_entries), "128", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-entries"},
     {"zset-max-listpack-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "longest member a compact sorted set holds (bytes)"},
     {"zset-max-ziplist-value", OPT_MEM, true, OFF(zset_max_listpack_value), "64", 0, LLMAX, NULL, NULL, "alias of zset-max-listpack-value"},
+    {"set-max-intset-entries", OPT_ATOMIC, true, OFF(set_max_intset_entries), "512", 0, LLMAX, NULL, NULL, "largest all-integer set kept as an intset (members)"},
     {"maxmemory", OPT_MEM, true, OFF(maxmemory), "0", 0, LLMAX, NULL, NULL, "memory budget in bytes (100mb, 2gb); over it writes evict keys by maxmemory-policy (0: no limit)"},
     {"maxmemory-policy", OPT_ENUM, true, OFF(maxmemory_policy), "noeviction", 0, 0, mr_mm_policy_names, NULL, "what to evict over maxmemory: noeviction, allkeys-lru/lfu/random, volatile-lru/lfu/random/ttl"},
     {"maxmemory-samples", OPT_ATOMIC, true, OFF(maxmemory_samples), "5", 1, I32MAX, NULL, NULL, "keys sampled per shard and database per eviction (more: closer to true LRU/LFU, more CPU; at most 64 are used)"},

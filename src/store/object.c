@@ -5,6 +5,7 @@
 #include "mr/object.h"
 #include "mr/util.h"
 #include "types/fieldtab.h"
+#include "types/intset.h"
 #include "types/listpack.h"
 #include "types/quicklist.h"
 #include "types/zset.h"
@@ -26,6 +27,8 @@ void mr_obj_free(mr_type_t type, unsigned enc, void *obj) {
     case MR_T_SET:
         if (enc == MR_ENC_LISTPACK)
             mr_lp_free(obj);
+        else if (enc == MR_ENC_INTSET)
+            mr_intset_free(obj);
         else
             mr_ft_free(obj);
         return;
@@ -72,6 +75,7 @@ void *mr_obj_dup(mr_type_t type, unsigned enc, const void *obj) {
     case MR_T_HASH:
     case MR_T_SET:
         /* iterating pauses the table's rehashing: it changes no entry */
+        if (enc == MR_ENC_INTSET) return mr_intset_dup(obj);
         return enc == MR_ENC_LISTPACK ? listpack_dup(obj)
                                       : fieldtab_dup((mr_ft_t *)obj);
     case MR_T_ZSET:
@@ -96,6 +100,7 @@ const char *mr_obj_encoding_name(const mr_entry_t *e) {
     case MR_ENC_LISTPACK: return "listpack";
     case MR_ENC_HASHTABLE: return "hashtable";
     case MR_ENC_QUICKLIST: return "quicklist";
+    case MR_ENC_INTSET: return "intset";
     }
     return "unknown";
 }
@@ -135,7 +140,8 @@ size_t mr_entry_memory(const mr_entry_t *e, long long samples) {
     void *obj = mr_entry_obj(e);
     if (mr_entry_type(e) == MR_T_ZSET) return bytes + zset_memory(obj, samples);
     switch (mr_entry_enc(e)) {
-    case MR_ENC_LISTPACK: return bytes + malloc_usable_size(obj);
+    case MR_ENC_LISTPACK:
+    case MR_ENC_INTSET: return bytes + malloc_usable_size(obj);
     case MR_ENC_HASHTABLE: return bytes + mr_ft_bytes(obj);
     case MR_ENC_QUICKLIST: return bytes + quicklist_memory(obj, samples);
     }

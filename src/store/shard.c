@@ -50,6 +50,18 @@ typedef struct shard {
 } shard_t;
 
 static shard_t *shards;
+/* Set while this thread holds every shard lock (mr_store_lock_all: EXEC
+ * of a transaction with a whole-keyspace command): the keyspace's own
+ * locking becomes a no-op for it, so FLUSHALL or KEYS inside the
+ * transaction walk the shards without locking them twice. */
+static _Thread_local bool all_held;
+
+static inline void shard_lock(uint32_t i) {
+    if (!all_held) pthread_mutex_lock(&shards[i].mu);
+}
+static inline void shard_unlock(uint32_t i) {
+    if (!all_held) pthread_mutex_unlock(&shards[i].mu);
+}
 static void *shards_raw; /* mr_xmalloc'd block that `shards` is aligned in */
 static db_slot_t **slot_ptrs;
 static unsigned shard_bits;
@@ -97,6 +109,13 @@ void mr_store_pause_expiry(bool paused) { expiry_paused = paused; }
 bool mr_store_expiry_paused(void) { return expiry_paused; }
 void mr_store_set_expire_hook(mr_expire_hook_fn fn) { expire_hook = fn; }
 void mr_store_set_evict_hook(mr_expire_hook_fn fn) { evict_hook = fn; }
+static mr_expire_hook_fn watch_expired_hook;
+static void (*watch_flushed_hook)(int db);
+void mr_store_set_watch_hooks(mr_expire_hook_fn expired,
+                              void (*flushed)(int db)) {
+    watch_expired_hook = expired;
+    watch_flushed_hook = flushed;
+}
 
 static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
     return mr_entry_has_expire(e) && mr_entry_expire(e) <= now_ms &&
@@ -106,6 +125,7 @@ static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
 /* Every delete of an expired key goes through here (counted, logged). */
 static void note_expired(int db, const mr_entry_t *e) {
     MR_STAT_INC(expired_keys);
+    if (watch_expired_hook) watch_expired_hook(db, mr_entry_key(e), e->klen);
     if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
 }
 
@@ -263,17 +283,27 @@ uint32_t mr_store_shard_of(const void *key, size_t klen) {
     return (uint32_t)key_hash(key, klen) & shard_mask;
 }
 
-void mr_store_lock(uint32_t shard) { pthread_mutex_lock(&shards[shard].mu); }
-void mr_store_unlock(uint32_t shard) {
-    pthread_mutex_unlock(&shards[shard].mu);
-}
+void mr_store_lock(uint32_t shard) { shard_lock(shard); }
+void mr_store_unlock(uint32_t shard) { shard_unlock(shard); }
 
 void mr_store_lock_many(const uint32_t *ids, int n) {
-    for (int i = 0; i < n; i++) pthread_mutex_lock(&shards[ids[i]].mu);
+    for (int i = 0; i < n; i++) shard_lock(ids[i]);
 }
 
 void mr_store_unlock_many(const uint32_t *ids, int n) {
-    for (int i = n - 1; i >= 0; i--) pthread_mutex_unlock(&shards[ids[i]].mu);
+    for (int i = n - 1; i >= 0; i--) shard_unlock(ids[i]);
+}
+
+void mr_store_lock_all(void) {
+    uint32_t ns = mr_store_nshards();
+    for (uint32_t i = 0; i < ns; i++) pthread_mutex_lock(&shards[i].mu);
+    all_held = true;
+}
+
+void mr_store_unlock_all(void) {
+    all_held = false;
+    for (uint32_t i = mr_store_nshards(); i-- > 0;)
+        pthread_mutex_unlock(&shards[i].mu);
 }
 
 /* ---- prefetching ---- */
@@ -348,6 +378,12 @@ static mr_entry_t *lookup(int db, const void *key, size_t klen,
         return NULL;
     }
     return *l;
+}
+
+bool mr_db_contains_locked(int db, const void *key, size_t klen) {
+    uint64_t h = key_hash(key, klen);
+    db_slot_t *s = slot_get((uint32_t)h & shard_mask, db);
+    return s && mr_dict_find_link(&s->dict, h, key, klen) != NULL;
 }
 
 uint32_t mr_store_lru_clock(int64_t now_ms) {
@@ -575,10 +611,10 @@ mr_entry_t *mr_db_copy_locked(int sdb, const mr_entry_t *e, int ddb,
 size_t mr_db_size(int db) {
     size_t n = 0, ns = mr_store_nshards();
     for (uint32_t i = 0; i < ns; i++) {
-        pthread_mutex_lock(&shards[i].mu);
+        shard_lock(i);
         db_slot_t *s = slot_get(i, db);
         if (s) n += mr_dict_count(&s->dict);
-        pthread_mutex_unlock(&shards[i].mu);
+        shard_unlock(i);
     }
     return n;
 }
@@ -586,10 +622,10 @@ size_t mr_db_size(int db) {
 size_t mr_db_expires_count(int db) {
     size_t n = 0, ns = mr_store_nshards();
     for (uint32_t i = 0; i < ns; i++) {
-        pthread_mutex_lock(&shards[i].mu);
+        shard_lock(i);
         db_slot_t *s = slot_get(i, db);
         if (s) n += s->expires;
-        pthread_mutex_unlock(&shards[i].mu);
+        shard_unlock(i);
     }
     return n;
 }
@@ -601,7 +637,8 @@ void mr_db_flush_then(int db, void (*under_locks)(void *ctx), void *ctx) {
     int lo = db < 0 ? 0 : db, hi = db < 0 ? ndbs : db + 1;
     size_t per = (size_t)(hi - lo);
     db_slot_t **gone = mr_xcalloc(ns * per, sizeof *gone);
-    for (uint32_t i = 0; i < ns; i++) pthread_mutex_lock(&shards[i].mu);
+    for (uint32_t i = 0; i < ns; i++) shard_lock(i);
+    if (watch_flushed_hook) watch_flushed_hook(db); /* keys still there */
     for (uint32_t i = 0; i < ns; i++) {
         for (int d = lo; d < hi; d++) {
             gone[i * per + (size_t)(d - lo)] = shards[i].dbs[d];
@@ -609,7 +646,7 @@ void mr_db_flush_then(int db, void (*under_locks)(void *ctx), void *ctx) {
         }
     }
     if (under_locks) under_locks(ctx);
-    for (uint32_t i = ns; i-- > 0;) pthread_mutex_unlock(&shards[i].mu);
+    for (uint32_t i = ns; i-- > 0;) shard_unlock(i);
     for (size_t k = 0; k < ns * per; k++)
         if (gone[k]) slot_destroy(gone[k]);
     mr_free(gone);
@@ -644,7 +681,7 @@ uint64_t mr_db_scan(int db, uint64_t cursor, long count, int64_t now_ms,
     scan_ctx_t sc = {fn, ctx, now_ms, 0};
     size_t ns = mr_store_nshards();
     for (;;) {
-        pthread_mutex_lock(&shards[shard].mu);
+        shard_lock(shard);
         db_slot_t *s = slot_get(shard, db);
         if (!s || mr_dict_count(&s->dict) == 0) {
             dcur = 0;
@@ -655,7 +692,7 @@ uint64_t mr_db_scan(int db, uint64_t cursor, long count, int64_t now_ms,
                 visits += v;
             } while (dcur && sc.emitted < want && visits < max_visits);
         }
-        pthread_mutex_unlock(&shards[shard].mu);
+        shard_unlock(shard);
         if (dcur == 0) {
             if (++shard == ns) return 0;
         }
@@ -685,18 +722,18 @@ bool mr_db_random_key(int db, int64_t now_ms, mr_buf_t *out) {
     size_t ns = mr_store_nshards();
     for (int i = 0; i < RANDOM_SHARD_PROBES; i++) {
         uint32_t shard = (uint32_t)mr_rand64() & shard_mask;
-        pthread_mutex_lock(&shards[shard].mu);
+        shard_lock(shard);
         bool ok = random_in_slot(slot_get(shard, db), db, now_ms, out);
-        pthread_mutex_unlock(&shards[shard].mu);
+        shard_unlock(shard);
         if (ok) return true;
     }
     /* few keys in few shards: walk them all from a random one */
     uint32_t start = (uint32_t)mr_rand64();
     for (size_t i = 0; i < ns; i++) {
         uint32_t shard = (uint32_t)(start + i) & shard_mask;
-        pthread_mutex_lock(&shards[shard].mu);
+        shard_lock(shard);
         bool ok = random_in_slot(slot_get(shard, db), db, now_ms, out);
-        pthread_mutex_unlock(&shards[shard].mu);
+        shard_unlock(shard);
         if (ok) return true;
     }
     return false;
@@ -770,6 +807,8 @@ static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
     /* the entries stay valid: nothing was freed while collecting them */
     for (unsigned i = 0; i < x.n; i++) {
         mr_entry_t *e = x.dead[i];
+        if (watch_expired_hook)
+            watch_expired_hook(db, mr_entry_key(e), e->klen);
         if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
         mr_dict_unlink(&s->dict, slot_link_of(s, entry_hash(e), e));
         s->expires--;
@@ -787,7 +826,7 @@ static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
 static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
     bool more = false;
     mr_entry_t *grave = NULL;
-    pthread_mutex_lock(&shards[shard].mu);
+    shard_lock(shard);
     for (int db = 0; db < ndbs; db++) {
         db_slot_t *s = shards[shard].dbs[db];
         if (!s) continue;
@@ -799,7 +838,7 @@ static bool cron_shard(uint32_t shard, int64_t now_ms, size_t *expired) {
         if (s->expires > 0 && expire_step(s, db, now_ms, expired, &grave))
             more = true;
     }
-    pthread_mutex_unlock(&shards[shard].mu);
+    shard_unlock(shard);
     while (grave) {
         mr_entry_t *next = grave->next;
         entry_free(grave);
@@ -842,7 +881,7 @@ size_t mr_store_sample(uint32_t shard, bool ttl_only, unsigned n,
     mr_entry_t *got[MR_SAMPLE_MAX];
     if (n > MR_SAMPLE_MAX) n = MR_SAMPLE_MAX;
     size_t total = 0;
-    pthread_mutex_lock(&shards[shard].mu);
+    shard_lock(shard);
     for (int db = 0; db < ndbs; db++) {
         db_slot_t *s = shards[shard].dbs[db];
         if (!s || mr_dict_count(&s->dict) == 0 || (ttl_only && !s->expires))
@@ -852,7 +891,7 @@ size_t mr_store_sample(uint32_t shard, bool ttl_only, unsigned n,
         for (size_t i = 0; i < k; i++) fn(ctx, db, got[i]);
         total += k;
     }
-    pthread_mutex_unlock(&shards[shard].mu);
+    shard_unlock(shard);
     return total;
 }
 
@@ -874,17 +913,19 @@ static size_t evicted_bytes(const mr_entry_t *e) {
 size_t mr_db_evict(int db, const void *key, size_t klen, bool ttl_only) {
     uint64_t h = key_hash(key, klen);
     uint32_t shard = (uint32_t)h & shard_mask;
-    pthread_mutex_lock(&shards[shard].mu);
+    shard_lock(shard);
     db_slot_t *s = slot_get(shard, db);
     mr_entry_t **l = s ? mr_dict_find_link(&s->dict, h, key, klen) : NULL;
     if (!l || (ttl_only && !mr_entry_has_expire(*l))) {
-        pthread_mutex_unlock(&shards[shard].mu);
+        shard_unlock(shard);
         return 0;
     }
+    /* a WATCHed key that is evicted fails the EXEC, as in Redis */
+    if (watch_expired_hook) watch_expired_hook(db, key, klen);
     if (evict_hook) evict_hook(db, key, klen);
     mr_entry_t *e = mr_dict_unlink(&s->dict, l);
     if (mr_entry_has_expire(e)) s->expires--;
-    pthread_mutex_unlock(&shards[shard].mu);
+    shard_unlock(shard);
     size_t bytes = evicted_bytes(e);
     entry_free(e);
     return bytes ? bytes : 1;
@@ -894,10 +935,10 @@ size_t mr_db_evict(int db, const void *key, size_t klen, bool ttl_only) {
 size_t mr_db_table_bytes(int db) {
     size_t n = 0, ns = mr_store_nshards();
     for (uint32_t i = 0; i < ns; i++) {
-        pthread_mutex_lock(&shards[i].mu);
+        shard_lock(i);
         db_slot_t *s = slot_get(i, db);
         if (s) n += mr_dict_table_bytes(&s->dict);
-        pthread_mutex_unlock(&shards[i].mu);
+        shard_unlock(i);
     }
     return n;
 }

@@ -12,6 +12,7 @@
 #include "cmd/handlers.h"
 #include "mr/cmd.h"
 #include "mr/conn.h"
+#include "mr/multi.h"
 #include "mr/reply.h"
 #include "mr/store.h"
 #include "proto/errors.h"
@@ -133,10 +134,11 @@ void cmd_hello(mr_call_t *c) {
 }
 
 void cmd_reset(mr_call_t *c) {
-    /* Of what Redis's RESET undoes, MiniRedis keeps only these: no MULTI,
-     * subscriptions, tracking or authentication state exists yet. */
+    /* Of what Redis's RESET undoes, MiniRedis has these: no subscriptions,
+     * tracking or authentication state exists yet. */
     c->db = 0;
     if (c->conn) {
+        mr_multi_conn_reset(c->conn); /* DISCARD and UNWATCH */
         mr_conn_set_db(c->conn, 0);
         mr_conn_set_name(c->conn, NULL, 0);
         mr_conn_set_resp(c->conn, 2);

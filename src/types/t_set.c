@@ -2,10 +2,14 @@
  * SRANDMEMBER SMOVE SINTER SINTERCARD SUNION SDIFF SINTERSTORE SUNIONSTORE
  * SDIFFSTORE SSCAN, with Redis 7.0's replies and error texts.
  *
- * Encoding: every set is an mr_ft_* table of kind MR_FT_SET
- * (MR_ENC_HASHTABLE). Redis 7.0 keeps small all-integer sets as an "intset";
- * that encoding is not built here, so OBJECT ENCODING says "hashtable" for
- * every set (replies are otherwise the same).
+ * Encoding: a set is an intset (sorted integer array) while its members
+ * are all integers and at most set-max-intset-entries, else a hash table;
+ * src/types/setval.h holds both behind one interface and Redis 7.0's
+ * conversion rules. The handlers below follow the order in which Redis 7.0
+ * adds members to a new set (the first member picks the encoding of a new
+ * key; store results start as an intset; SDIFF's two algorithms; SPOP's
+ * survivors), so OBJECT ENCODING answers as Redis does. An intset replies
+ * in ascending order, as Redis's does.
  *
  * Locking: dispatch holds the shard locks of every key before a handler
  * runs: the row's first/last/step, or for SINTERCARD the keys its getkeys
@@ -27,6 +31,7 @@
 #include "proto/errors.h"
 #include "types/fieldtab.h"
 #include "types/scan.h"
+#include "types/setval.h"
 
 #define ERR_NUMKEYS "ERR numkeys should be greater than 0"
 #define ERR_NUMKEYS_ARGS "ERR Number of keys can't be greater than number of args"
@@ -35,157 +40,369 @@
 
 /* ---- helpers ---- */
 
-/* Looks argv[i] up. Returns false after replying WRONGTYPE; otherwise *ft
- * is the set's table, or NULL when the key is absent. */
-static bool lookup_set(mr_call_t *call, int i, bool write, mr_entry_t **ent,
-                       mr_ft_t **ft) {
-    mr_entry_t *e;
-    if (!mr_arg_lookup(call, i, write, MR_T_SET, &e)) return false;
-    if (ent) *ent = e;
-    *ft = e ? mr_entry_obj(e) : NULL;
-    return true;
+/* Looks argv[i] up. Returns false after replying WRONGTYPE; otherwise *ent
+ * is the key's entry, or NULL when the key is absent. */
+static bool lookup_set(mr_call_t *call, int i, bool write, mr_entry_t **ent) {
+    return mr_arg_lookup(call, i, write, MR_T_SET, ent);
 }
 
-/* Deletes argv[i] when its set has become empty. */
-static void drop_if_empty(mr_call_t *call, int i, mr_ft_t *ft) {
-    if (mr_ft_count(ft) == 0)
+/* After a change to e's set s: deletes argv[i] when s has become empty (as
+ * Redis never keeps an empty set), else points e at s (it may have
+ * moved). */
+static void store_or_drop(mr_call_t *call, int i, mr_entry_t *e, mr_setv_t s) {
+    mr_setv_store(e, s);
+    if (mr_setv_len(s) == 0)
         mr_db_delete_locked(call->db, call->argv[i].ptr, call->argv[i].len,
                             call->now_ms);
 }
 
-static void reply_key(mr_reply_t *r, const mr_ft_entry_t *e) {
-    mr_str_t k = mr_ft_key(e);
-    mr_reply_bulk(r, k.ptr, k.len);
+/* Every member, as a RESP3 set (RESP2 array), in the set's own order. */
+static void reply_members(mr_reply_t *r, mr_setv_t s) {
+    mr_reply_set(r, (long)mr_setv_len(s));
+    mr_setv_it_t it;
+    mr_setv_it_start(&it, s);
+    for (mr_str_t m; mr_setv_it_next(&it, &m);) mr_reply_bulk(r, m.ptr, m.len);
+    mr_setv_it_end(&it);
 }
 
-/* Every member, as a RESP3 set (RESP2 array). */
-static void reply_members(mr_reply_t *r, mr_ft_t *ft) {
-    mr_reply_set(r, (long)mr_ft_count(ft));
-    mr_ft_iter_t it;
-    mr_ft_iter_start(ft, &it);
-    for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) reply_key(r, e);
-    mr_ft_iter_end(&it);
-}
-
-static void add_member(mr_ft_t *ft, mr_str_t m) {
-    mr_ft_upsert(ft, m.ptr, m.len, NULL);
+static void reply_str(mr_reply_t *r, mr_str_t m) {
+    mr_reply_bulk(r, m.ptr, m.len);
 }
 
 /* ---- single-set commands ---- */
 
 void cmd_sadd(mr_call_t *call) {
     mr_entry_t *e;
-    mr_ft_t *ft;
-    if (!lookup_set(call, 1, true, &e, &ft)) return;
-    if (!ft) {
-        ft = mr_ft_create(MR_FT_SET);
-        mr_db_add_obj_locked(call->db, call->argv[1].ptr, call->argv[1].len,
-                             MR_T_SET, MR_ENC_HASHTABLE, ft);
-    }
+    if (!lookup_set(call, 1, true, &e)) return;
+    /* a new key's encoding is chosen by its first member, as in Redis */
+    mr_setv_t s = e ? mr_setv_of(e) : mr_setv_new_for(call->argv[2]);
+    size_t max = mr_setv_max_intset();
     long long added = 0;
-    for (int i = 2; i < call->argc; i++) {
-        bool existed;
-        mr_ft_upsert(ft, call->argv[i].ptr, call->argv[i].len, &existed);
-        if (!existed) added++;
-    }
+    for (int i = 2; i < call->argc; i++)
+        if (mr_setv_add(&s, call->argv[i], max)) added++;
+    if (e)
+        mr_setv_store(e, s);
+    else
+        mr_db_add_obj_locked(call->db, call->argv[1].ptr, call->argv[1].len,
+                             MR_T_SET, s.enc, s.p);
     call->dirty += added;
     mr_reply_int(call->reply, added);
 }
 
 void cmd_srem(mr_call_t *call) {
-    mr_ft_t *ft;
-    if (!lookup_set(call, 1, true, NULL, &ft)) return;
+    mr_entry_t *e;
+    if (!lookup_set(call, 1, true, &e)) return;
     long long removed = 0;
-    if (ft) {
-        for (int i = 2; i < call->argc && mr_ft_count(ft) > 0; i++)
-            if (mr_ft_delete(ft, call->argv[i].ptr, call->argv[i].len))
-                removed++;
-        drop_if_empty(call, 1, ft);
+    if (e) {
+        mr_setv_t s = mr_setv_of(e);
+        for (int i = 2; i < call->argc && mr_setv_len(s) > 0; i++)
+            if (mr_setv_remove(&s, call->argv[i])) removed++;
+        store_or_drop(call, 1, e, s);
     }
     call->dirty += removed;
     mr_reply_int(call->reply, removed);
 }
 
 void cmd_smembers(mr_call_t *call) {
-    mr_ft_t *ft;
-    if (!lookup_set(call, 1, false, NULL, &ft)) return;
-    if (!ft)
+    mr_entry_t *e;
+    if (!lookup_set(call, 1, false, &e)) return;
+    if (!e)
         mr_reply_set(call->reply, 0);
     else
-        reply_members(call->reply, ft);
+        reply_members(call->reply, mr_setv_of(e));
 }
 
 void cmd_sismember(mr_call_t *call) {
-    mr_ft_t *ft;
-    if (!lookup_set(call, 1, false, NULL, &ft)) return;
-    bool in = ft && mr_ft_find(ft, call->argv[2].ptr, call->argv[2].len);
+    mr_entry_t *e;
+    if (!lookup_set(call, 1, false, &e)) return;
+    bool in = e && mr_setv_has(mr_setv_of(e), call->argv[2]);
     mr_reply_int(call->reply, in ? 1 : 0);
 }
 
 void cmd_smismember(mr_call_t *call) {
-    mr_ft_t *ft;
-    if (!lookup_set(call, 1, false, NULL, &ft)) return;
+    mr_entry_t *e;
+    if (!lookup_set(call, 1, false, &e)) return;
     mr_reply_array(call->reply, call->argc - 2);
     for (int i = 2; i < call->argc; i++) {
-        bool in = ft && mr_ft_find(ft, call->argv[i].ptr, call->argv[i].len);
+        bool in = e && mr_setv_has(mr_setv_of(e), call->argv[i]);
         mr_reply_int(call->reply, in ? 1 : 0);
     }
 }
 
 void cmd_scard(mr_call_t *call) {
-    mr_ft_t *ft;
-    if (!lookup_set(call, 1, false, NULL, &ft)) return;
-    mr_reply_int(call->reply, ft ? (long long)mr_ft_count(ft) : 0);
+    mr_entry_t *e;
+    if (!lookup_set(call, 1, false, &e)) return;
+    mr_reply_int(call->reply, e ? (long long)mr_setv_len(mr_setv_of(e)) : 0);
+}
+
+/* ---- set algebra ---- */
+
+/* Looks up argv[first .. first+n) as sets ({0}: a missing key). Returns
+ * NULL after replying WRONGTYPE; the array (n <= argc) is the caller's. */
+static mr_setv_t *lookup_sets(mr_call_t *call, int first, int n, bool write) {
+    mr_setv_t *sets = mr_xcalloc((size_t)n, sizeof *sets);
+    for (int i = 0; i < n; i++) {
+        mr_entry_t *e;
+        if (!lookup_set(call, first + i, write, &e)) {
+            mr_free(sets);
+            return NULL;
+        }
+        if (e) sets[i] = mr_setv_of(e);
+    }
+    return sets;
+}
+
+static int cmp_card(const void *a, const void *b) {
+    size_t x = mr_setv_len(*(const mr_setv_t *)a);
+    size_t y = mr_setv_len(*(const mr_setv_t *)b);
+    return x < y ? -1 : x > y;
+}
+
+typedef void (*member_fn)(void *ctx, mr_str_t m);
+
+/* Calls fn for each member of the intersection of sets[0..n) (none
+ * missing), in the smallest set's order, stopping after `limit` of them
+ * (0: no limit). Returns how many. */
+static size_t inter_walk(mr_setv_t *sets, int n, size_t limit, member_fn fn,
+                         void *ctx) {
+    qsort(sets, (size_t)n, sizeof *sets, cmp_card); /* smallest first */
+    size_t found = 0;
+    mr_setv_it_t it;
+    mr_setv_it_start(&it, sets[0]);
+    for (mr_str_t m; mr_setv_it_next(&it, &m);) {
+        bool all = true;
+        /* the walked set itself is skipped (a key named twice), as Redis
+         * does; finding in the walked table would also be a rehash step
+         * under its iterator */
+        for (int j = 1; j < n && all; j++)
+            if (sets[j].p != sets[0].p && !mr_setv_has(sets[j], m))
+                all = false;
+        if (!all) continue;
+        if (fn) fn(ctx, m);
+        if (++found == limit) break;
+    }
+    mr_setv_it_end(&it);
+    return found;
+}
+
+static void inter_reply(void *ctx, mr_str_t m) { reply_str(ctx, m); }
+
+/* A result being built, with the limit read once for the command. */
+typedef struct result {
+    mr_setv_t s;
+    size_t max;
+} result_t;
+
+static result_t result_new(void) {
+    return (result_t){mr_setv_new_intset(), mr_setv_max_intset()};
+}
+
+static void result_add(void *ctx, mr_str_t m) {
+    result_t *r = ctx;
+    mr_setv_add(&r->s, m, r->max);
+}
+
+static bool any_missing(const mr_setv_t *sets, int n) {
+    for (int i = 0; i < n; i++)
+        if (!sets[i].p) return true;
+    return false;
+}
+
+/* Adds every member of s to r (or removes them, `remove`). Returns how
+ * many were added (removed). */
+static size_t result_merge(result_t *r, mr_setv_t s, bool remove) {
+    size_t changed = 0;
+    mr_setv_it_t it;
+    mr_setv_it_start(&it, s);
+    for (mr_str_t m; mr_setv_it_next(&it, &m);)
+        if (remove ? mr_setv_remove(&r->s, m) : mr_setv_add(&r->s, m, r->max))
+            changed++;
+    mr_setv_it_end(&it);
+    return changed;
+}
+
+/* The union of sets[0..n) ({0} = empty): a new set that starts as an
+ * intset and takes every member of every set in turn, as Redis builds it. */
+static mr_setv_t union_of(const mr_setv_t *sets, int n) {
+    result_t r = result_new();
+    for (int i = 0; i < n; i++)
+        if (sets[i].p) result_merge(&r, sets[i], false);
+    return r.s;
+}
+
+/* sets[0] minus sets[1..n) ({0} = empty), with Redis 7.0's choice between
+ * its two algorithms, since they leave different encodings: 1 adds only
+ * the members that stay, 2 adds all of sets[0] (and so converts as sets[0]
+ * would) and then removes the others' members. */
+static mr_setv_t diff_of(mr_setv_t *sets, int n) {
+    result_t r = result_new();
+    if (!sets[0].p || mr_setv_len(sets[0]) == 0) return r.s;
+    unsigned long long work1 = 0, work2 = 0;
+    for (int j = 0; j < n; j++) {
+        if (!sets[j].p) continue;
+        work1 += mr_setv_len(sets[0]);
+        work2 += mr_setv_len(sets[j]);
+    }
+    work1 /= 2; /* Redis's head start for algorithm 1 */
+    if (work1 <= work2) {
+        mr_setv_it_t it;
+        mr_setv_it_start(&it, sets[0]);
+        for (mr_str_t m; mr_setv_it_next(&it, &m);) {
+            bool keep = true;
+            for (int j = 1; j < n && keep; j++) {
+                if (!sets[j].p) continue;
+                if (sets[j].p == sets[0].p) keep = false; /* A - A is empty */
+                else if (mr_setv_has(sets[j], m)) keep = false;
+            }
+            if (keep) mr_setv_add(&r.s, m, r.max);
+        }
+        mr_setv_it_end(&it);
+        return r.s;
+    }
+    for (int j = 0; j < n; j++) {
+        if (!sets[j].p) continue;
+        if (sets[j].p == sets[0].p && j > 0) { /* A - A: nothing stays */
+            mr_setv_free(r.s);
+            return mr_setv_new_intset();
+        }
+        result_merge(&r, sets[j], j > 0);
+        if (mr_setv_len(r.s) == 0) break;
+    }
+    return r.s;
+}
+
+/* *STORE: dst (argv[1]) becomes res, or is deleted when res is empty.
+ * Takes res. */
+static void store_result(mr_call_t *call, mr_setv_t res) {
+    mr_str_t dst = call->argv[1];
+    size_t n = mr_setv_len(res);
+    bool existed = mr_db_delete_locked(call->db, dst.ptr, dst.len, call->now_ms);
+    if (n == 0) {
+        mr_setv_free(res);
+        if (existed) call->dirty++;
+        mr_reply_int(call->reply, 0);
+        return;
+    }
+    mr_db_add_obj_locked(call->db, dst.ptr, dst.len, MR_T_SET, res.enc, res.p);
+    call->dirty++;
+    mr_reply_int(call->reply, (long long)n);
+}
+
+void cmd_sinter(mr_call_t *call) {
+    int n = call->argc - 1;
+    mr_setv_t *sets = lookup_sets(call, 1, n, false);
+    if (!sets) return;
+    if (any_missing(sets, n)) {
+        mr_reply_set(call->reply, 0);
+    } else if (n == 1) {
+        reply_members(call->reply, sets[0]);
+    } else {
+        size_t mark = mr_reply_defer(call->reply);
+        size_t found = inter_walk(sets, n, 0, inter_reply, call->reply);
+        mr_reply_defer_set(call->reply, mark, (long)found);
+    }
+    mr_free(sets);
+}
+
+void cmd_sinterstore(mr_call_t *call) {
+    int n = call->argc - 2;
+    mr_setv_t *sets = lookup_sets(call, 2, n, true);
+    if (!sets) return;
+    result_t r = result_new();
+    if (!any_missing(sets, n)) inter_walk(sets, n, 0, result_add, &r);
+    mr_free(sets);
+    store_result(call, r.s);
+}
+
+static void reply_and_free(mr_reply_t *r, mr_setv_t res) {
+    reply_members(r, res);
+    mr_setv_free(res);
+}
+
+void cmd_sunion(mr_call_t *call) {
+    mr_setv_t *sets = lookup_sets(call, 1, call->argc - 1, false);
+    if (!sets) return;
+    reply_and_free(call->reply, union_of(sets, call->argc - 1));
+    mr_free(sets);
+}
+
+void cmd_sdiff(mr_call_t *call) {
+    mr_setv_t *sets = lookup_sets(call, 1, call->argc - 1, false);
+    if (!sets) return;
+    reply_and_free(call->reply, diff_of(sets, call->argc - 1));
+    mr_free(sets);
+}
+
+void cmd_sunionstore(mr_call_t *call) {
+    mr_setv_t *sets = lookup_sets(call, 2, call->argc - 2, true);
+    if (!sets) return;
+    mr_setv_t res = union_of(sets, call->argc - 2);
+    mr_free(sets);
+    store_result(call, res);
+}
+
+void cmd_sdiffstore(mr_call_t *call) {
+    mr_setv_t *sets = lookup_sets(call, 2, call->argc - 2, true);
+    if (!sets) return;
+    mr_setv_t res = diff_of(sets, call->argc - 2);
+    mr_free(sets);
+    store_result(call, res);
 }
 
 /* ---- SPOP / SRANDMEMBER ---- */
 
-/* Pops one random member, replying it and adding it to the SREM the AOF
- * gets (randomness is logged as what it did). */
-static void pop_one(mr_call_t *call, mr_ft_t *ft) {
-    mr_ft_entry_t *e = mr_ft_random(ft, mr_rand64);
-    reply_key(call->reply, e);
-    mr_str_t k = mr_ft_key(e);
-    mr_prop_arg_str(call, k);
-    mr_ft_delete(ft, k.ptr, k.len);
-}
-
-/* Starts the SREM key ... of n popped members. */
+/* Starts the SREM key ... of n popped members (randomness is logged as
+ * what it did). */
 static void prop_srem(mr_call_t *call, size_t n) {
     mr_prop_cmd(call, 2 + (int)n);
     mr_prop_arg_cstr(call, "SREM");
     mr_prop_arg_str(call, call->argv[1]);
 }
 
-/* SPOP key count, 0 < count < size. When few members stay, the survivors
- * move into a new table and the old one (the popped members) is replied
- * whole; otherwise members are popped one at a time. Either way the work
- * and memory are bounded by the set's size. */
-static mr_ft_t *pop_many(mr_call_t *call, mr_ft_t *ft, size_t count) {
+/* Pops one random member of *s, replying it and adding it to the SREM. */
+static void pop_one(mr_call_t *call, mr_setv_t *s) {
+    char buf[MR_LLSTR_SIZE];
+    mr_str_t m = mr_setv_random(*s, mr_rand64, buf);
+    reply_str(call->reply, m);
+    mr_prop_arg_str(call, m);
+    mr_setv_remove(s, m);
+}
+
+/* SPOP key count, 0 < count < size, as Redis 7.0: when many members stay,
+ * pop them one at a time; when few stay (remaining * 5 <= count), move the
+ * survivors into a new set, created for the first of them and filled by
+ * the add rules (so a table may become an intset again, as in Redis),
+ * and reply the old set, which now holds the popped members. Either way
+ * work and memory are bounded by the set's size. */
+static void pop_many(mr_call_t *call, mr_entry_t *e, size_t count) {
     mr_reply_t *r = call->reply;
-    size_t size = mr_ft_count(ft), remaining = size - count;
+    mr_setv_t s = mr_setv_of(e);
+    size_t remaining = mr_setv_len(s) - count;
     mr_reply_set(r, (long)count);
     prop_srem(call, count);
     if (remaining * 5 > count) {
-        for (size_t i = 0; i < count; i++) pop_one(call, ft);
-        return ft;
+        for (size_t i = 0; i < count; i++) pop_one(call, &s);
+        mr_setv_store(e, s);
+        return;
     }
-    mr_ft_t *keep = mr_ft_create(MR_FT_SET);
+    size_t max = mr_setv_max_intset();
+    mr_setv_t keep = {0};
     for (size_t i = 0; i < remaining; i++) {
-        mr_ft_entry_t *e = mr_ft_random(ft, mr_rand64);
-        mr_str_t k = mr_ft_key(e);
-        mr_ft_add(keep, k.ptr, k.len);
-        mr_ft_delete(ft, k.ptr, k.len);
+        char buf[MR_LLSTR_SIZE];
+        mr_str_t m = mr_setv_random(s, mr_rand64, buf);
+        if (!keep.p) keep = mr_setv_new_for(m);
+        mr_setv_add(&keep, m, max);
+        mr_setv_remove(&s, m);
     }
-    mr_ft_iter_t it;
-    mr_ft_iter_start(ft, &it);
-    for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) {
-        reply_key(r, e);
-        mr_prop_arg_str(call, mr_ft_key(e));
+    mr_setv_it_t it;
+    mr_setv_it_start(&it, s);
+    for (mr_str_t m; mr_setv_it_next(&it, &m);) {
+        reply_str(r, m);
+        mr_prop_arg_str(call, m);
     }
-    mr_ft_iter_end(&it);
-    mr_ft_free(ft);
-    return keep;
+    mr_setv_it_end(&it);
+    mr_setv_free(s);
+    mr_setv_store(e, keep);
 }
 
 void cmd_spop(mr_call_t *call) {
@@ -201,26 +418,30 @@ void cmd_spop(mr_call_t *call) {
         return;
     }
     mr_entry_t *e;
-    mr_ft_t *ft;
-    if (!lookup_set(call, 1, true, &e, &ft)) return;
+    if (!lookup_set(call, 1, true, &e)) return;
     if (count < 0) { /* no count: one member or nil */
-        if (!ft) {
+        if (!e) {
             mr_reply_null(call->reply);
             return;
         }
+        mr_setv_t s = mr_setv_of(e);
         prop_srem(call, 1);
-        pop_one(call, ft);
+        pop_one(call, &s);
         call->dirty++;
-        drop_if_empty(call, 1, ft);
+        store_or_drop(call, 1, e, s);
         return;
     }
-    if (!ft || count == 0) {
+    if (!e || count == 0) {
         mr_reply_set(call->reply, 0);
         return;
     }
-    size_t size = mr_ft_count(ft);
+    mr_setv_t s = mr_setv_of(e);
+    size_t size = mr_setv_len(s);
     if ((unsigned long long)count >= size) {
-        reply_members(call->reply, ft);
+        /* Redis replies its SUNION of the one key: a new set built by the
+         * add rules, whose order (ascending when it is an intset) this
+         * reply keeps */
+        reply_and_free(call->reply, union_of(&s, 1));
         call->dirty += (long long)size;
         mr_prop_cmd(call, 2); /* every member popped: the key is gone */
         mr_prop_arg_cstr(call, "DEL");
@@ -229,17 +450,35 @@ void cmd_spop(mr_call_t *call) {
                             call->now_ms);
         return;
     }
-    mr_ft_t *now = pop_many(call, ft, (size_t)count);
-    if (now != ft) mr_entry_set_obj(e, MR_ENC_HASHTABLE, now);
+    pop_many(call, e, (size_t)count);
     call->dirty += count;
 }
 
-/* SRANDMEMBER key count, 0 < count < size, distinct members. */
-static void reply_pick(void *ctx, mr_ft_entry_t *e) { reply_key(ctx, e); }
+/* SRANDMEMBER key count, 0 < count < size: distinct members in random
+ * order. A table draws them itself; an intset shuffles the first `count`
+ * of an index array (bounded by the set's size, not by the count). */
+static void reply_pick(void *ctx, mr_ft_entry_t *e) {
+    reply_str(ctx, mr_ft_key(e));
+}
 
-static void rand_distinct(mr_reply_t *r, mr_ft_t *ft, size_t count) {
+static void rand_distinct(mr_reply_t *r, mr_setv_t s, size_t count) {
     mr_reply_array(r, (long)count);
-    mr_ft_random_distinct(ft, count, mr_rand64, reply_pick, r);
+    if (!mr_setv_is_intset(s)) {
+        mr_ft_random_distinct(s.p, count, mr_rand64, reply_pick, r);
+        return;
+    }
+    const mr_intset_t *is = s.p;
+    size_t n = mr_intset_count(is);
+    uint32_t *idx = mr_xmalloc(n * sizeof *idx);
+    for (size_t i = 0; i < n; i++) idx[i] = (uint32_t)i;
+    for (size_t i = 0; i < count; i++) {
+        size_t j = i + (size_t)(mr_rand64() % (n - i));
+        uint32_t t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        mr_reply_bulk_ll(r, mr_intset_get(is, idx[i]));
+    }
+    mr_free(idx);
 }
 
 void cmd_srandmember(mr_call_t *call) {
@@ -259,19 +498,21 @@ void cmd_srandmember(mr_call_t *call) {
             return;
         }
     }
-    mr_ft_t *ft;
-    if (!lookup_set(call, 1, false, NULL, &ft)) return;
+    mr_entry_t *e;
+    if (!lookup_set(call, 1, false, &e)) return;
+    char buf[MR_LLSTR_SIZE];
     if (!with_count) {
-        if (!ft)
+        if (!e)
             mr_reply_null(call->reply);
         else
-            reply_key(call->reply, mr_ft_random(ft, mr_rand64));
+            reply_str(call->reply, mr_setv_random(mr_setv_of(e), mr_rand64, buf));
         return;
     }
-    if (!ft || count == 0) {
+    if (!e || count == 0) {
         mr_reply_array(call->reply, 0);
         return;
     }
+    mr_setv_t s = mr_setv_of(e);
     if (count < 0) {
         /* repeats allowed: streamed, one random draw per element; nothing
          * is allocated for the count, and a huge count is cut off */
@@ -280,35 +521,32 @@ void cmd_srandmember(mr_call_t *call) {
         mr_reply_array(call->reply, (long)n);
         for (long long i = 0; i < n; i++) {
             if (mr_reply_cut_if_huge(call, start)) return;
-            reply_key(call->reply, mr_ft_random(ft, mr_rand64));
+            reply_str(call->reply, mr_setv_random(s, mr_rand64, buf));
         }
         return;
     }
-    size_t size = mr_ft_count(ft);
+    size_t size = mr_setv_len(s);
     if ((unsigned long long)count >= size) {
         mr_reply_array(call->reply, (long)size);
-        mr_ft_iter_t it;
-        mr_ft_iter_start(ft, &it);
-        for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;)
-            reply_key(call->reply, e);
-        mr_ft_iter_end(&it);
+        mr_setv_it_t it;
+        mr_setv_it_start(&it, s);
+        for (mr_str_t m; mr_setv_it_next(&it, &m);) reply_str(call->reply, m);
+        mr_setv_it_end(&it);
         return;
     }
-    rand_distinct(call->reply, ft, (size_t)count);
+    rand_distinct(call->reply, s, (size_t)count);
 }
 
 /* ---- SMOVE ---- */
 
 void cmd_smove(mr_call_t *call) {
-    mr_entry_t *se, *de;
-    mr_ft_t *src, *dst;
     mr_str_t m = call->argv[3];
     /* Redis: a missing source answers 0 before the destination's type is
      * looked at; then both must be sets */
-    se = mr_db_lookup_write_locked(call->db, call->argv[1].ptr,
-                                   call->argv[1].len, call->now_ms);
-    de = mr_db_lookup_write_locked(call->db, call->argv[2].ptr,
-                                   call->argv[2].len, call->now_ms);
+    mr_entry_t *se = mr_db_lookup_write_locked(call->db, call->argv[1].ptr,
+                                               call->argv[1].len, call->now_ms);
+    mr_entry_t *de = mr_db_lookup_write_locked(call->db, call->argv[2].ptr,
+                                               call->argv[2].len, call->now_ms);
     if (!se) {
         mr_reply_int(call->reply, 0);
         return;
@@ -318,202 +556,31 @@ void cmd_smove(mr_call_t *call) {
         mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
         return;
     }
-    src = mr_entry_obj(se);
-    dst = de ? mr_entry_obj(de) : NULL;
-    if (src == dst) { /* same key: nothing moves */
-        mr_reply_int(call->reply, mr_ft_find(src, m.ptr, m.len) ? 1 : 0);
+    mr_setv_t src = mr_setv_of(se);
+    if (se == de) { /* same key: nothing moves */
+        mr_reply_int(call->reply, mr_setv_has(src, m) ? 1 : 0);
         return;
     }
-    if (!mr_ft_delete(src, m.ptr, m.len)) {
+    if (!mr_setv_remove(&src, m)) {
         mr_reply_int(call->reply, 0);
         return;
     }
-    drop_if_empty(call, 1, src);
-    if (!dst) {
-        dst = mr_ft_create(MR_FT_SET);
+    mr_setv_store(se, src);
+    /* a new destination is created for the member it receives */
+    mr_setv_t dst = de ? mr_setv_of(de) : mr_setv_new_for(m);
+    mr_setv_add(&dst, m, mr_setv_max_intset());
+    if (de)
+        mr_setv_store(de, dst);
+    else
         mr_db_add_obj_locked(call->db, call->argv[2].ptr, call->argv[2].len,
-                             MR_T_SET, MR_ENC_HASHTABLE, dst);
-    }
-    add_member(dst, m);
+                             MR_T_SET, dst.enc, dst.p);
+    /* an emptied source goes last: no entry pointer is used after a
+     * delete */
+    if (mr_setv_len(src) == 0)
+        mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
+                            call->now_ms);
     call->dirty++;
     mr_reply_int(call->reply, 1);
-}
-
-/* ---- set algebra ---- */
-
-/* Looks up argv[first .. first+n) as sets (NULL for a missing key). Returns
- * NULL after replying WRONGTYPE; the array (n <= argc) is the caller's. */
-static mr_ft_t **lookup_sets(mr_call_t *call, int first, int n, bool write) {
-    mr_ft_t **sets = mr_xmalloc(sizeof *sets * (size_t)n);
-    for (int i = 0; i < n; i++) {
-        if (!lookup_set(call, first + i, write, NULL, &sets[i])) {
-            mr_free(sets);
-            return NULL;
-        }
-    }
-    return sets;
-}
-
-static int cmp_card(const void *a, const void *b) {
-    size_t x = mr_ft_count(*(mr_ft_t *const *)a);
-    size_t y = mr_ft_count(*(mr_ft_t *const *)b);
-    return x < y ? -1 : x > y;
-}
-
-typedef void (*member_fn)(void *ctx, const mr_ft_entry_t *e);
-
-/* Calls fn for each member of the intersection of sets[0..n) (none may be
- * NULL), stopping after `limit` of them (0: no limit). Returns how many. */
-static size_t inter_walk(mr_ft_t **sets, int n, size_t limit, member_fn fn,
-                         void *ctx) {
-    qsort(sets, (size_t)n, sizeof *sets, cmp_card); /* smallest first */
-    size_t found = 0;
-    mr_ft_iter_t it;
-    mr_ft_iter_start(sets[0], &it);
-    for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) {
-        mr_str_t k = mr_ft_key(e);
-        bool all = true;
-        /* the walked table itself is skipped: finding in it could start a
-         * rehash step while the iterator runs */
-        for (int j = 1; j < n && all; j++)
-            if (sets[j] != sets[0] && !mr_ft_find(sets[j], k.ptr, k.len))
-                all = false;
-        if (!all) continue;
-        if (fn) fn(ctx, e);
-        if (++found == limit) break;
-    }
-    mr_ft_iter_end(&it);
-    return found;
-}
-
-static void inter_reply(void *ctx, const mr_ft_entry_t *e) {
-    reply_key(ctx, e);
-}
-
-static void inter_collect(void *ctx, const mr_ft_entry_t *e) {
-    mr_str_t k = mr_ft_key(e);
-    mr_ft_add(ctx, k.ptr, k.len);
-}
-
-static bool any_missing(mr_ft_t **sets, int n) {
-    for (int i = 0; i < n; i++)
-        if (!sets[i]) return true;
-    return false;
-}
-
-/* The union of sets[0..n) (NULL = empty) as a new table. */
-static mr_ft_t *union_of(mr_ft_t **sets, int n) {
-    mr_ft_t *res = mr_ft_create(MR_FT_SET);
-    for (int i = 0; i < n; i++) {
-        if (!sets[i]) continue;
-        mr_ft_iter_t it;
-        mr_ft_iter_start(sets[i], &it);
-        for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) {
-            mr_str_t k = mr_ft_key(e);
-            add_member(res, k);
-        }
-        mr_ft_iter_end(&it);
-    }
-    return res;
-}
-
-/* sets[0] minus sets[1..n) (NULL = empty) as a new table. */
-static mr_ft_t *diff_of(mr_ft_t **sets, int n) {
-    mr_ft_t *res = mr_ft_create(MR_FT_SET);
-    if (!sets[0]) return res;
-    mr_ft_iter_t it;
-    mr_ft_iter_start(sets[0], &it);
-    for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) {
-        mr_str_t k = mr_ft_key(e);
-        bool keep = true;
-        for (int j = 1; j < n && keep; j++) {
-            if (!sets[j]) continue;
-            if (sets[j] == sets[0]) keep = false; /* A - A is empty */
-            else if (mr_ft_find(sets[j], k.ptr, k.len)) keep = false;
-        }
-        if (keep) mr_ft_add(res, k.ptr, k.len);
-    }
-    mr_ft_iter_end(&it);
-    return res;
-}
-
-/* *STORE: dst (argv[1]) becomes res, or is deleted when res is empty.
- * Takes res. */
-static void store_result(mr_call_t *call, mr_ft_t *res) {
-    mr_str_t dst = call->argv[1];
-    size_t n = mr_ft_count(res);
-    bool existed = mr_db_delete_locked(call->db, dst.ptr, dst.len, call->now_ms);
-    if (n == 0) {
-        mr_ft_free(res);
-        if (existed) call->dirty++;
-        mr_reply_int(call->reply, 0);
-        return;
-    }
-    mr_db_add_obj_locked(call->db, dst.ptr, dst.len, MR_T_SET,
-                         MR_ENC_HASHTABLE, res);
-    call->dirty++;
-    mr_reply_int(call->reply, (long long)n);
-}
-
-void cmd_sinter(mr_call_t *call) {
-    int n = call->argc - 1;
-    mr_ft_t **sets = lookup_sets(call, 1, n, false);
-    if (!sets) return;
-    if (any_missing(sets, n)) {
-        mr_reply_set(call->reply, 0);
-    } else if (n == 1) {
-        reply_members(call->reply, sets[0]);
-    } else {
-        size_t mark = mr_reply_defer(call->reply);
-        size_t found = inter_walk(sets, n, 0, inter_reply, call->reply);
-        mr_reply_defer_set(call->reply, mark, (long)found);
-    }
-    mr_free(sets);
-}
-
-void cmd_sinterstore(mr_call_t *call) {
-    int n = call->argc - 2;
-    mr_ft_t **sets = lookup_sets(call, 2, n, true);
-    if (!sets) return;
-    mr_ft_t *res = mr_ft_create(MR_FT_SET);
-    if (!any_missing(sets, n)) inter_walk(sets, n, 0, inter_collect, res);
-    mr_free(sets);
-    store_result(call, res);
-}
-
-static void reply_and_free(mr_reply_t *r, mr_ft_t *res) {
-    reply_members(r, res);
-    mr_ft_free(res);
-}
-
-void cmd_sunion(mr_call_t *call) {
-    mr_ft_t **sets = lookup_sets(call, 1, call->argc - 1, false);
-    if (!sets) return;
-    reply_and_free(call->reply, union_of(sets, call->argc - 1));
-    mr_free(sets);
-}
-
-void cmd_sdiff(mr_call_t *call) {
-    mr_ft_t **sets = lookup_sets(call, 1, call->argc - 1, false);
-    if (!sets) return;
-    reply_and_free(call->reply, diff_of(sets, call->argc - 1));
-    mr_free(sets);
-}
-
-void cmd_sunionstore(mr_call_t *call) {
-    mr_ft_t **sets = lookup_sets(call, 2, call->argc - 2, true);
-    if (!sets) return;
-    mr_ft_t *res = union_of(sets, call->argc - 2);
-    mr_free(sets);
-    store_result(call, res);
-}
-
-void cmd_sdiffstore(mr_call_t *call) {
-    mr_ft_t **sets = lookup_sets(call, 2, call->argc - 2, true);
-    if (!sets) return;
-    mr_ft_t *res = diff_of(sets, call->argc - 2);
-    mr_free(sets);
-    store_result(call, res);
 }
 
 /* ---- SINTERCARD numkeys key [key ...] [LIMIT limit] ---- */
@@ -559,7 +626,7 @@ void cmd_sintercard(mr_call_t *call) {
             return;
         }
     }
-    mr_ft_t **sets = lookup_sets(call, 2, n, false);
+    mr_setv_t *sets = lookup_sets(call, 2, n, false);
     if (!sets) return;
     size_t found = 0;
     if (!any_missing(sets, n))
@@ -577,15 +644,26 @@ static void sscan_visit(void *ctx, mr_ft_entry_t *e) {
 void cmd_sscan(mr_call_t *call) {
     uint64_t cursor;
     if (!mr_arg_cursor(call, 2, &cursor)) return;
-    mr_ft_t *ft;
-    if (!lookup_set(call, 1, false, NULL, &ft)) return;
-    mr_scan_t s = {0};
-    if (!ft) { /* Redis answers before looking at the options */
-        mr_scan_reply(call->reply, 0, &s);
+    mr_entry_t *e;
+    if (!lookup_set(call, 1, false, &e)) return;
+    mr_scan_t sc = {0};
+    if (!e) { /* Redis answers before looking at the options */
+        mr_scan_reply(call->reply, 0, &sc);
         return;
     }
     long long count = 10;
-    if (!mr_arg_scan_opts(call, 3, &count, &s.pat)) return;
-    mr_scan_reply(call->reply,
-                  mr_scan_table(ft, cursor, count, sscan_visit, &s), &s);
+    if (!mr_arg_scan_opts(call, 3, &count, &sc.pat)) return;
+    mr_setv_t s = mr_setv_of(e);
+    uint64_t next = 0;
+    if (mr_setv_is_intset(s)) {
+        /* compact: every member in one reply and cursor 0, whatever the
+         * cursor and COUNT, as Redis answers for its compact encodings */
+        mr_setv_it_t it;
+        mr_setv_it_start(&it, s);
+        for (mr_str_t m; mr_setv_it_next(&it, &m);) mr_scan_add(&sc, m, NULL);
+        mr_setv_it_end(&it);
+    } else {
+        next = mr_scan_table(s.p, cursor, count, sscan_visit, &sc);
+    }
+    mr_scan_reply(call->reply, next, &sc);
 }

@@ -33,6 +33,7 @@
 #include "proto/errors.h"
 #include "types/fieldtab.h"
 #include "types/scan.h"
+#include "types/setval.h"
 #include "types/t_zset.h"
 #include "types/zset.h"
 
@@ -895,19 +896,19 @@ typedef enum { AGG_SUM, AGG_MIN, AGG_MAX } aggregate_t;
  * nothing (a missing key is an empty input). */
 typedef struct src {
     mr_zset_t *zs;
-    mr_ft_t *set;
+    mr_setv_t set; /* set.p NULL: not a set */
     double weight;
     size_t len;
 } src_t;
 
 static const void *src_subject(const src_t *s) {
-    return s->zs ? (const void *)s->zs : (const void *)s->set;
+    return s->zs ? (const void *)s->zs : (const void *)s->set.p;
 }
 
 /* m's score in s (unweighted) into *score; false if absent. */
 static bool src_find(const src_t *s, mr_str_t m, double *score) {
     if (s->zs) return mr_zset_score(s->zs, m.ptr, m.len, score);
-    if (s->set && mr_ft_find(s->set, m.ptr, m.len)) {
+    if (s->set.p && mr_setv_has(s->set, m)) {
         *score = 1.0;
         return true;
     }
@@ -924,12 +925,12 @@ static void src_each(const src_t *s, member_fn fn, void *ctx) {
         mr_zset_it_start_rank(&it, s->zs, 0, false);
         while (mr_zset_it_next(&it))
             if (!fn(ctx, it.member, it.score)) break;
-    } else if (s->set) {
-        mr_ft_iter_t fi;
-        mr_ft_iter_start(s->set, &fi);
-        for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&fi)) != NULL;)
-            if (!fn(ctx, mr_ft_key(e), 1.0)) break;
-        mr_ft_iter_end(&fi);
+    } else if (s->set.p) {
+        mr_setv_it_t si;
+        mr_setv_it_start(&si, s->set);
+        for (mr_str_t m; mr_setv_it_next(&si, &m);)
+            if (!fn(ctx, m, 1.0)) break;
+        mr_setv_it_end(&si);
     }
 }
 
@@ -1065,8 +1066,8 @@ static void setop_generic(mr_call_t *call, int dst, int nki, setop_t op,
             src[i].zs = mr_entry_obj(e);
             src[i].len = mr_zset_len(src[i].zs);
         } else if (mr_entry_type(e) == MR_T_SET) {
-            src[i].set = mr_entry_obj(e);
-            src[i].len = mr_ft_count(src[i].set);
+            src[i].set = mr_setv_of(e);
+            src[i].len = mr_setv_len(src[i].set);
         } else {
             mr_reply_err(call->reply, MR_ERR_WRONGTYPE);
             goto done;

@@ -28,10 +28,21 @@ static long long info_ll(int fd, const char *section, const char *field) {
     return n;
 }
 
-/* Memory that counts against maxmemory now (Redis subtracts the same). */
+/* Memory that counts against maxmemory now (Redis subtracts the same),
+ * from one INFO reply. Right after start-up, workers still setting up
+ * may have registered buffers the figure read just before did not yet
+ * include: wait (bounded) for a consistent one. */
 static long long counted(int fd) {
-    return info_ll(fd, "memory", "used_memory") -
-           info_ll(fd, "memory", "mem_not_counted_for_evict");
+    for (int tries = 0;; tries++) {
+        h_resp_t *r = h_callp(fd, "INFO", "memory", NULL);
+        char u[64], n[64];
+        cr_assert(h_field(r->str, "used_memory", u, sizeof u));
+        cr_assert(h_field(r->str, "mem_not_counted_for_evict", n, sizeof n));
+        h_resp_free(r);
+        long long c = atoll(u) - atoll(n);
+        if (c > 0 || tries == 100) return c;
+        h_sleep_ms(20);
+    }
 }
 
 static void config_set(int fd, const char *name, const char *value) {

@@ -226,3 +226,260 @@ Test(sets, smove_concurrent_opposite_directions, .timeout = 120) {
     h_resp_free(cb);
     close(fd);
 }
+
+/* ---- the intset encoding: OBJECT ENCODING and replies as Redis 7.0.15
+ * gives them at every conversion boundary ---- */
+
+/* SADD key with the integers from..to in one command; checks the count. */
+static void sadd_range(int fd, const char *key, long from, long to) {
+    int n = (int)(to - from + 1);
+    const char **argv = calloc((size_t)n + 2, sizeof *argv);
+    char **nums = calloc((size_t)n, sizeof *nums);
+    argv[0] = "SADD";
+    argv[1] = key;
+    for (int i = 0; i < n; i++) {
+        nums[i] = malloc(24);
+        snprintf(nums[i], 24, "%ld", from + i);
+        argv[2 + i] = nums[i];
+    }
+    h_bytes_t b = h_callv(fd, n + 2, argv, NULL);
+    char want[32];
+    snprintf(want, sizeof want, ":%d\r\n", n);
+    cr_assert(b.buf && !strcmp(b.buf, want), "SADD %s %ld..%ld: %s", key, from,
+              to, b.buf ? b.buf : "(none)");
+    h_bytes_free(&b);
+    for (int i = 0; i < n; i++) free(nums[i]);
+    free(nums);
+    free(argv);
+}
+
+static void srem_range(int fd, const char *key, long from, long to) {
+    for (long v = from; v <= to; v++) {
+        char num[24];
+        snprintf(num, sizeof num, "%ld", v);
+        h_bytes_t b = h_call(fd, "SREM", key, num, NULL);
+        cr_assert(b.buf && !strcmp(b.buf, ":1\r\n"));
+        h_bytes_free(&b);
+    }
+}
+
+#define INTSET "$6\r\nintset\r\n"
+#define HASHTABLE "$9\r\nhashtable\r\n"
+
+static void expect_enc(int fd, const char *key, const char *enc) {
+    expect_cmd(fd, enc, "OBJECT", "ENCODING", key);
+}
+
+Test(sets, intset_member_boundaries) {
+    int fd = h_conn();
+    static const struct {
+        const char *m, *enc;
+    } cases[] = {
+        {"1", INTSET},
+        {"-1", INTSET},
+        {"0", INTSET},
+        {"-0", HASHTABLE},
+        {"007", HASHTABLE},
+        {" 1", HASHTABLE},
+        {"+1", HASHTABLE},
+        {"1.5", HASHTABLE},
+        {"9223372036854775807", INTSET},
+        {"9223372036854775808", HASHTABLE},
+        {"-9223372036854775808", INTSET},
+        {"-9223372036854775809", HASHTABLE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        expect_cmd(fd, ":1\r\n", "SADD", "set:ib:k", cases[i].m);
+        expect_enc(fd, "set:ib:k", cases[i].enc);
+        char want[64];
+        snprintf(want, sizeof want, "*1\r\n$%zu\r\n%s\r\n", strlen(cases[i].m),
+                 cases[i].m);
+        expect_cmd(fd, want, "SMEMBERS", "set:ib:k");
+        expect_cmd(fd, ":1\r\n", "DEL", "set:ib:k");
+    }
+    /* widths grow inside the intset; replies stay ascending */
+    expect_cmd(fd, ":5\r\n", "SADD", "set:ib:w", "5", "-70000", "32768",
+               "9223372036854775807", "-9223372036854775808");
+    expect_enc(fd, "set:ib:w", INTSET);
+    expect_cmd(fd,
+               "*5\r\n$20\r\n-9223372036854775808\r\n$6\r\n-70000\r\n$1\r\n5\r\n"
+               "$5\r\n32768\r\n$19\r\n9223372036854775807\r\n",
+               "SMEMBERS", "set:ib:w");
+    expect_cmd(fd, "*3\r\n:1\r\n:0\r\n:0\r\n", "SMISMEMBER", "set:ib:w",
+               "32768", "032768", "-0");
+    /* then a string: a table for good, members unchanged */
+    expect_cmd(fd, ":1\r\n", "SADD", "set:ib:w", "x");
+    expect_enc(fd, "set:ib:w", HASHTABLE);
+    expect_cmd(fd, ":1\r\n", "SREM", "set:ib:w", "x");
+    expect_enc(fd, "set:ib:w", HASHTABLE);
+    expect_cmd(fd, ":1\r\n", "SISMEMBER", "set:ib:w", "-70000");
+    expect_cmd(fd, ":1\r\n", "DEL", "set:ib:w");
+    close(fd);
+}
+
+Test(sets, intset_size_boundaries) {
+    int fd = h_conn();
+    expect_cmd(fd, "*2\r\n$22\r\nset-max-intset-entries\r\n$3\r\n512\r\n",
+               "CONFIG", "GET", "set-max-intset-entries");
+    sadd_range(fd, "set:sb:511", 1, 511);
+    expect_enc(fd, "set:sb:511", INTSET);
+    sadd_range(fd, "set:sb:512", 1, 512);
+    expect_enc(fd, "set:sb:512", INTSET);
+    sadd_range(fd, "set:sb:513", 1, 513);
+    expect_enc(fd, "set:sb:513", HASHTABLE);
+    /* growing one at a time: 512 stays, 513 converts */
+    expect_cmd(fd, ":1\r\n", "SADD", "set:sb:511", "1000");
+    expect_enc(fd, "set:sb:511", INTSET);
+    expect_cmd(fd, ":0\r\n", "SADD", "set:sb:511", "1000");
+    expect_cmd(fd, ":1\r\n", "SADD", "set:sb:511", "1001");
+    expect_enc(fd, "set:sb:511", HASHTABLE);
+    /* shrinking never converts back */
+    srem_range(fd, "set:sb:513", 11, 513);
+    expect_cmd(fd, ":10\r\n", "SCARD", "set:sb:513");
+    expect_enc(fd, "set:sb:513", HASHTABLE);
+    /* SSCAN on an intset: everything in one reply, cursor 0 */
+    expect_cmd(fd, ":4\r\n", "SADD", "set:sb:scan", "30", "10", "20", "-5");
+    expect_cmd(fd,
+               "*2\r\n$1\r\n0\r\n*4\r\n$2\r\n-5\r\n$2\r\n10\r\n$2\r\n20\r\n"
+               "$2\r\n30\r\n",
+               "SSCAN", "set:sb:scan", "0", "COUNT", "1");
+    expect_cmd(fd, "*2\r\n$1\r\n0\r\n*1\r\n$2\r\n20\r\n", "SSCAN",
+               "set:sb:scan", "5", "MATCH", "2*");
+    /* the limit is a CONFIG SET-able integer */
+    expect_cmd(fd, "+OK\r\n", "CONFIG", "SET", "set-max-intset-entries", "2");
+    expect_cmd(fd, ":2\r\n", "SADD", "set:sb:c", "1", "2");
+    expect_enc(fd, "set:sb:c", INTSET);
+    expect_cmd(fd, ":1\r\n", "SADD", "set:sb:c", "3");
+    expect_enc(fd, "set:sb:c", HASHTABLE);
+    expect_cmd(fd,
+               "-ERR CONFIG SET failed (possibly related to argument "
+               "'set-max-intset-entries') - argument couldn't be parsed into "
+               "an integer\r\n",
+               "CONFIG", "SET", "set-max-intset-entries", "abc");
+    expect_cmd(fd,
+               "-ERR CONFIG SET failed (possibly related to argument "
+               "'set-max-intset-entries') - argument must be between 0 and "
+               "9223372036854775807 inclusive\r\n",
+               "CONFIG", "SET", "set-max-intset-entries", "-1");
+    expect_cmd(fd, "+OK\r\n", "CONFIG", "SET", "set-max-intset-entries", "512");
+    close(fd);
+}
+
+/* A hash-table set of the integers 1..10 (it had 600 members). */
+static void shrunk_table(int fd, const char *key) {
+    sadd_range(fd, key, 1, 600);
+    srem_range(fd, key, 11, 600);
+    expect_enc(fd, key, HASHTABLE);
+}
+
+#define ONE_TO_TEN                                                          \
+    "*10\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n$1\r\n6\r\n" \
+    "$1\r\n7\r\n$1\r\n8\r\n$1\r\n9\r\n$2\r\n10\r\n"
+
+Test(sets, intset_store_pop_move_copy) {
+    int fd = h_conn();
+    shrunk_table(fd, "set:st:a");
+    /* store results are built as intsets again */
+    expect_cmd(fd, ":10\r\n", "SUNIONSTORE", "set:st:u", "set:st:a");
+    expect_enc(fd, "set:st:u", INTSET);
+    expect_cmd(fd, ":10\r\n", "SINTERSTORE", "set:st:i", "set:st:a",
+               "set:st:a");
+    expect_enc(fd, "set:st:i", INTSET);
+    expect_cmd(fd, ":10\r\n", "SDIFFSTORE", "set:st:d", "set:st:a",
+               "set:st:nx");
+    expect_enc(fd, "set:st:d", INTSET);
+    expect_cmd(fd, ONE_TO_TEN, "SMEMBERS", "set:st:u");
+    /* SUNION / SDIFF reply from such a result: ascending */
+    expect_cmd(fd, ONE_TO_TEN, "SUNION", "set:st:a");
+    expect_cmd(fd, ONE_TO_TEN, "SDIFF", "set:st:a", "set:st:nx");
+    /* SDIFFSTORE of many small subtrahends: Redis's algorithm 2 adds all
+     * 600 first, so the 10 left stay a table; with one, algorithm 1 */
+    sadd_range(fd, "set:st:600", 1, 600);
+    sadd_range(fd, "set:st:s1", 11, 600);
+    const char *argv[] = {"SDIFFSTORE", "set:st:d2", "set:st:600", "set:st:s1",
+                          "set:st:x", "set:st:x", "set:st:x", "set:st:x",
+                          "set:st:x", "set:st:x", "set:st:x", "set:st:x"};
+    expect_cmd(fd, ":1\r\n", "SADD", "set:st:x", "x");
+    h_bytes_t b = h_callv(fd, 12, argv, NULL);
+    cr_assert_str_eq(b.buf, ":10\r\n");
+    h_bytes_free(&b);
+    expect_enc(fd, "set:st:d2", HASHTABLE);
+    expect_cmd(fd, ":10\r\n", "SDIFFSTORE", "set:st:d3", "set:st:600",
+               "set:st:s1");
+    expect_enc(fd, "set:st:d3", INTSET);
+    /* a non-integer or 600 members in the result: a table */
+    expect_cmd(fd, ":11\r\n", "SUNIONSTORE", "set:st:u2", "set:st:a",
+               "set:st:x");
+    expect_enc(fd, "set:st:u2", HASHTABLE);
+    expect_cmd(fd, ":600\r\n", "SUNIONSTORE", "set:st:u3", "set:st:600");
+    expect_enc(fd, "set:st:u3", HASHTABLE);
+
+    /* SPOP leaving few survivors rebuilds them: an intset again */
+    expect_cmd(fd, ":1\r\n", "DEL", "set:st:600");
+    sadd_range(fd, "set:st:600", 1, 600);
+    h_resp_t *r = h_callp(fd, "SPOP", "set:st:600", "590", NULL);
+    cr_assert_eq(r->n, 590);
+    h_resp_free(r);
+    expect_cmd(fd, ":10\r\n", "SCARD", "set:st:600");
+    expect_enc(fd, "set:st:600", INTSET);
+    /* many survivors: popped one by one, still a table */
+    sadd_range(fd, "set:st:p", 1, 600);
+    r = h_callp(fd, "SPOP", "set:st:p", "100", NULL);
+    cr_assert_eq(r->n, 100);
+    h_resp_free(r);
+    expect_enc(fd, "set:st:p", HASHTABLE);
+    /* SPOP of everything replies ascending (Redis's SUNION of the key) */
+    shrunk_table(fd, "set:st:all");
+    expect_cmd(fd, ONE_TO_TEN, "SPOP", "set:st:all", "10");
+    expect_cmd(fd, ":0\r\n", "EXISTS", "set:st:all");
+
+    /* SMOVE creates the destination for the member it moves */
+    expect_cmd(fd, ":2\r\n", "SADD", "set:st:m1", "x", "5");
+    expect_cmd(fd, ":1\r\n", "SMOVE", "set:st:m1", "set:st:m2", "5");
+    expect_enc(fd, "set:st:m2", INTSET);
+    expect_cmd(fd, ":1\r\n", "SMOVE", "set:st:m1", "set:st:m3", "x");
+    expect_enc(fd, "set:st:m3", HASHTABLE);
+    expect_cmd(fd, ":1\r\n", "SMOVE", "set:st:m3", "set:st:m2", "x");
+    expect_enc(fd, "set:st:m2", HASHTABLE);
+
+    /* COPY and RENAME keep the encoding */
+    expect_cmd(fd, ":1\r\n", "COPY", "set:st:a", "set:st:ca");
+    expect_enc(fd, "set:st:ca", HASHTABLE);
+    expect_cmd(fd, ":1\r\n", "COPY", "set:st:u", "set:st:cu");
+    expect_enc(fd, "set:st:cu", INTSET);
+    expect_cmd(fd, ":1\r\n", "SADD", "set:st:cu", "11"); /* a deep copy */
+    expect_cmd(fd, ":10\r\n", "SCARD", "set:st:u");
+    expect_cmd(fd, "+OK\r\n", "RENAME", "set:st:u", "set:st:ru");
+    expect_enc(fd, "set:st:ru", INTSET);
+    expect_cmd(fd, ONE_TO_TEN, "SMEMBERS", "set:st:ru");
+
+    /* sets of either encoding as ZUNIONSTORE inputs (score 1) */
+    expect_cmd(fd, ":11\r\n", "ZUNIONSTORE", "set:st:z", "2", "set:st:ru",
+               "set:st:x");
+    expect_cmd(fd, "$1\r\n1\r\n", "ZSCORE", "set:st:z", "7");
+    expect_cmd(fd, "$1\r\n1\r\n", "ZSCORE", "set:st:z", "x");
+    close(fd);
+}
+
+/* MEMORY USAGE follows the encoding: an intset of 10 small integers is a
+ * fraction of the same members in a table. */
+Test(sets, intset_memory_usage) {
+    int fd = h_conn();
+    sadd_range(fd, "set:mu:i", 1, 10);
+    shrunk_table(fd, "set:mu:h");
+    h_resp_t *a = h_callp(fd, "MEMORY", "USAGE", "set:mu:i", NULL);
+    h_resp_t *b = h_callp(fd, "MEMORY", "USAGE", "set:mu:h", NULL);
+    cr_assert_eq(a->type, ':');
+    cr_assert_eq(b->type, ':');
+    cr_assert(a->integer > 0 && a->integer * 3 < b->integer,
+              "intset %lld bytes, table %lld", a->integer, b->integer);
+    /* growing the intset is counted */
+    sadd_range(fd, "set:mu:i", 11, 200);
+    h_resp_t *c = h_callp(fd, "MEMORY", "USAGE", "set:mu:i", NULL);
+    cr_assert(c->integer >= a->integer + 190 * 2, "%lld -> %lld", a->integer,
+              c->integer);
+    h_resp_free(a);
+    h_resp_free(b);
+    h_resp_free(c);
+    close(fd);
+}

@@ -125,6 +125,39 @@ def t_set(r):
                    str(e))
 
 
+def t_intset(r):
+    """Integer sets: the compact encoding and its conversions are invisible
+    to the client's API, and OBJECT ENCODING answers as Redis 7.0 does."""
+    r.delete("is", "is2", "isd", "isbig")
+    check("SADD ints", r.sadd("is", *range(9, -1, -1)), 10)
+    check("intset encoding", r.object("encoding", "is"), "intset")
+    check("intset SMEMBERS", r.smembers("is"), {str(i) for i in range(10)})
+    check("intset SSCAN one call", r.sscan("is", 0, count=2),
+          (0, [str(i) for i in range(10)]))
+    check("intset SISMEMBER", (r.sismember("is", 3), r.sismember("is", "03")),
+          (True, False))
+    check("intset SRANDMEMBER", len(set(r.srandmember("is", 7))), 7)
+    check("intset SPOP count", len(r.spop("is", 3)), 3)
+    check("intset after SPOP", r.scard("is"), 7)
+    r.sadd("is2", -2**63, 2**63 - 1, 70000)
+    check("int64 limits intset", r.object("encoding", "is2"), "intset")
+    r.sadd("is2", 2**63)
+    check("one past int64: table", r.object("encoding", "is2"), "hashtable")
+    check("one past int64 member", r.sismember("is2", str(2**63)), True)
+    p = r.pipeline(transaction=False)
+    p.sadd("isbig", *range(512))
+    p.object("encoding", "isbig")
+    p.sadd("isbig", 512)
+    p.object("encoding", "isbig")
+    p.sunionstore("isd", ["is", "is"])
+    p.object("encoding", "isd")
+    check("pipelined conversion at 513", p.execute(),
+          [512, "intset", 1, "hashtable", 7, "intset"])
+    check("CONFIG GET set-max-intset-entries",
+          r.config_get("set-max-intset-entries"),
+          {"set-max-intset-entries": "512"})
+
+
 def t_list(r):
     r.delete("l", "l2", "lm", "lx")
     check("RPUSH", r.rpush("l", "a", "b", "c"), 3)
@@ -380,6 +413,7 @@ def main():
         run("list", lambda: t_list(r))
         run("hash", lambda: t_hash(r))
         run("set", lambda: t_set(r))
+        run("intset", lambda: t_intset(r))
         run("zset", lambda: t_zset(r))
         run("pipeline", lambda: t_pipeline(r))
         run("threads", lambda: t_threads(port))

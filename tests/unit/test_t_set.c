@@ -100,6 +100,12 @@ static bool exists(const char *key) {
     return mr_db_lookup_write_locked(0, key, strlen(key), NOW) != NULL;
 }
 
+/* OBJECT ENCODING's word for key's value ("" when absent). */
+static const char *enc(const char *key) {
+    mr_entry_t *e = mr_db_lookup_write_locked(0, key, strlen(key), NOW);
+    return e ? mr_obj_encoding_name(e) : "";
+}
+
 /* ---- reply parsing: an aggregate of bulk strings ---- */
 
 #define MAXM 4096
@@ -187,10 +193,10 @@ Test(t_set, sadd_srem_basic) {
     cr_assert(!exists("s"));
     EXPECT("*0\r\n", "smembers", "s");
     EXPECT("*0\r\n", "smembers", "nx");
-    cr_assert(strcmp(mr_obj_encoding_name(
-                         (run("sadd", "e", "1", NULL),
-                          mr_db_lookup_write_locked(0, "e", 1, NOW))),
-                     "hashtable") == 0);
+    run("sadd", "e", "1", NULL);
+    cr_assert_str_eq(enc("e"), "intset");
+    run("sadd", "h", "x", NULL);
+    cr_assert_str_eq(enc("h"), "hashtable");
 }
 
 Test(t_set, binary_members) {
@@ -646,4 +652,390 @@ Test(t_set, srandmember_endless_count_is_cut, .timeout = 120) {
                   out.len < MR_MAX_CLIENT_SIZED_REPLY + 64,
               "reply of %zu bytes", out.len);
     EXPECT("$1\r\na\r\n", "srandmember", "s");
+}
+
+/* ---- the intset encoding and its conversions (Redis 7.0.15's answers,
+ * observed on the real server with the same commands) ---- */
+
+static void sadd_range(const char *key, long from, long to) {
+    char buf[24];
+    for (long v = from; v <= to; v++) {
+        snprintf(buf, sizeof buf, "%ld", v);
+        run("sadd", key, buf, NULL);
+    }
+}
+
+Test(t_set, intset_first_member_and_integers) {
+    static const struct {
+        const char *m, *enc;
+    } cases[] = {
+        {"1", "intset"},           {"0", "intset"},
+        {"-1", "intset"},          {"-0", "hashtable"},
+        {"007", "hashtable"},      {" 1", "hashtable"},
+        {"+1", "hashtable"},       {"1.0", "hashtable"},
+        {"", "hashtable"},         {"1 ", "hashtable"},
+        {"9223372036854775807", "intset"},
+        {"9223372036854775808", "hashtable"},
+        {"-9223372036854775808", "intset"},
+        {"-9223372036854775809", "hashtable"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run("del", "k", NULL);
+        run("sadd", "k", cases[i].m, NULL);
+        cr_assert_str_eq(enc("k"), cases[i].enc, "SADD k '%s'", cases[i].m);
+        /* the member reads back as the same bytes */
+        char want[64];
+        snprintf(want, sizeof want, "*1\r\n$%zu\r\n%s\r\n", strlen(cases[i].m),
+                 cases[i].m);
+        EXPECT(want, "smembers", "k");
+    }
+    /* a non-integer after integers converts, for good */
+    run("del", "k", NULL);
+    EXPECT(":3\r\n", "sadd", "k", "3", "1", "2");
+    cr_assert_str_eq(enc("k"), "intset");
+    EXPECT(":0\r\n", "sismember", "k", "01");
+    EXPECT(":0\r\n", "sismember", "k", "-0");
+    EXPECT(":1\r\n", "sismember", "k", "1");
+    EXPECT("*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n", "smembers", "k");
+    EXPECT(":1\r\n", "sadd", "k", "x");
+    cr_assert_str_eq(enc("k"), "hashtable");
+    EXPECT(":1\r\n", "srem", "k", "x");
+    cr_assert_str_eq(enc("k"), "hashtable");
+    EXPECT(":1\r\n", "sismember", "k", "2");
+    /* one SADD of integers then a string: converted, every member kept */
+    run("del", "k", NULL);
+    EXPECT(":4\r\n", "sadd", "k", "5", "-70000", "y", "9223372036854775807");
+    cr_assert_str_eq(enc("k"), "hashtable");
+    EXPECT(":1\r\n", "sismember", "k", "-70000");
+    EXPECT(":1\r\n", "sismember", "k", "9223372036854775807");
+    /* a string first: a table even for later integers */
+    run("del", "k", NULL);
+    EXPECT(":2\r\n", "sadd", "k", "z", "1");
+    cr_assert_str_eq(enc("k"), "hashtable");
+}
+
+Test(t_set, intset_size_limit) {
+    sadd_range("b", 1, 511);
+    cr_assert_str_eq(enc("b"), "intset");
+    sadd_range("b", 512, 512);
+    cr_assert_str_eq(enc("b"), "intset");
+    EXPECT(":512\r\n", "scard", "b");
+    sadd_range("b", 513, 513);
+    cr_assert_str_eq(enc("b"), "hashtable");
+    EXPECT(":513\r\n", "scard", "b");
+    /* never back, even far below the limit */
+    for (int v = 1; v <= 503; v++) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "%d", v);
+        run("srem", "b", buf, NULL);
+    }
+    EXPECT(":10\r\n", "scard", "b");
+    cr_assert_str_eq(enc("b"), "hashtable");
+    /* an existing member at the limit is no growth */
+    sadd_range("c", 1, 512);
+    EXPECT(":0\r\n", "sadd", "c", "512");
+    cr_assert_str_eq(enc("c"), "intset");
+    /* the limit is read when members are added */
+    atomic_store(&mr_config.set_max_intset_entries, 0);
+    run("sadd", "z", "1", NULL);
+    cr_assert_str_eq(enc("z"), "hashtable");
+    atomic_store(&mr_config.set_max_intset_entries, 3);
+    EXPECT(":3\r\n", "sadd", "t", "1", "2", "3");
+    cr_assert_str_eq(enc("t"), "intset");
+    EXPECT(":1\r\n", "sadd", "t", "4");
+    cr_assert_str_eq(enc("t"), "hashtable");
+}
+
+/* A hash-table set of 10 integers (it once had 600), as the store and pop
+ * tests below start from. */
+static void shrunk_table(const char *key) {
+    sadd_range(key, 1, 600);
+    cr_assert_str_eq(enc(key), "hashtable");
+    char buf[16];
+    for (int v = 11; v <= 600; v++) {
+        snprintf(buf, sizeof buf, "%d", v);
+        run("srem", key, buf, NULL);
+    }
+    cr_assert_str_eq(enc(key), "hashtable");
+}
+
+Test(t_set, store_results_are_reencoded) {
+    shrunk_table("a");
+    EXPECT(":10\r\n", "sunionstore", "u", "a");
+    cr_assert_str_eq(enc("u"), "intset");
+    EXPECT(":10\r\n", "sinterstore", "i", "a", "a");
+    cr_assert_str_eq(enc("i"), "intset");
+    EXPECT(":10\r\n", "sdiffstore", "d", "a", "nx");
+    cr_assert_str_eq(enc("d"), "intset");
+    /* replies from a result that is an intset come in ascending order */
+    run("sadd", "x3", "3", "1", "2", NULL);
+    EXPECT("*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n", "sinter", "x3", "u");
+    /* a non-integer or too many members in the result: a table */
+    run("sadd", "s", "x", "1", NULL);
+    EXPECT(":11\r\n", "sunionstore", "u2", "a", "s");
+    cr_assert_str_eq(enc("u2"), "hashtable");
+    EXPECT(":1\r\n", "sinterstore", "i2", "a", "s");
+    cr_assert_str_eq(enc("i2"), "intset");
+    sadd_range("big", 1, 600);
+    EXPECT(":600\r\n", "sinterstore", "i3", "big", "big");
+    cr_assert_str_eq(enc("i3"), "hashtable");
+    /* COPY keeps the encoding (a table of integers stays one) */
+    EXPECT(":1\r\n", "copy", "a", "c");
+    cr_assert_str_eq(enc("c"), "hashtable");
+    EXPECT(":1\r\n", "copy", "u", "c2");
+    cr_assert_str_eq(enc("c2"), "intset");
+    EXPECT(OK, "rename", "u", "r");
+    cr_assert_str_eq(enc("r"), "intset");
+}
+
+Test(t_set, sdiffstore_algorithms_leave_redis_encodings) {
+    /* 10 keys, small subtrahends: Redis takes algorithm 2 (all of the first
+     * set added, then removed), so the result stays a table */
+    sadd_range("a", 1, 600);
+    sadd_range("s1", 11, 600);
+    const char *argv[] = {"sdiffstore", "d", "a", "s1", "s2", "s3", "s4",
+                          "s5", "s6", "s7", "s8", "s9"};
+    for (int i = 2; i <= 9; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "s%d", i);
+        run("sadd", k, "x", NULL);
+    }
+    mr_str_t av[12];
+    for (int i = 0; i < 12; i++) av[i] = (mr_str_t){argv[i], strlen(argv[i])};
+    run_argv(12, av);
+    cr_assert_str_eq(out.data, ":10\r\n");
+    cr_assert_str_eq(enc("d"), "hashtable");
+    /* two keys: algorithm 1 adds only the 10 that stay */
+    EXPECT(":10\r\n", "sdiffstore", "d2", "a", "s1");
+    cr_assert_str_eq(enc("d2"), "intset");
+    EXPECT("*10\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n"
+           "$1\r\n6\r\n$1\r\n7\r\n$1\r\n8\r\n$1\r\n9\r\n$2\r\n10\r\n",
+           "sdiff", "a", "s1");
+    /* A - A with algorithm 2 (first key also given later) is empty */
+    const char *argv2[] = {"sdiffstore", "d3", "a", "s2", "s3", "s4", "a"};
+    mr_str_t av2[7];
+    for (int i = 0; i < 7; i++) av2[i] = (mr_str_t){argv2[i], strlen(argv2[i])};
+    run_argv(7, av2);
+    cr_assert_str_eq(out.data, ":0\r\n");
+    cr_assert(!exists("d3"));
+}
+
+Test(t_set, spop_survivors_and_smove_encodings) {
+    /* few survivors: a new set for them, an intset again */
+    sadd_range("p", 1, 600);
+    run("spop", "p", "590", NULL);
+    EXPECT(":10\r\n", "scard", "p");
+    cr_assert_str_eq(enc("p"), "intset");
+    /* many survivors: popped one by one, the table stays */
+    run("del", "p", NULL);
+    sadd_range("p", 1, 600);
+    run("spop", "p", "100", NULL);
+    EXPECT(":500\r\n", "scard", "p");
+    cr_assert_str_eq(enc("p"), "hashtable");
+    /* count >= size: the reply is ascending, as Redis's SUNION of it */
+    shrunk_table("q");
+    EXPECT("*10\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n"
+           "$1\r\n6\r\n$1\r\n7\r\n$1\r\n8\r\n$1\r\n9\r\n$2\r\n10\r\n",
+           "spop", "q", "10");
+    cr_assert(!exists("q"));
+    /* SMOVE: a new destination takes the member's encoding */
+    run("sadd", "m1", "x", "5", NULL);
+    EXPECT(":1\r\n", "smove", "m1", "m2", "5");
+    cr_assert_str_eq(enc("m2"), "intset");
+    EXPECT(":1\r\n", "smove", "m1", "m3", "x");
+    cr_assert_str_eq(enc("m3"), "hashtable");
+    cr_assert(!exists("m1"));
+    EXPECT(":1\r\n", "smove", "m3", "m2", "x");
+    cr_assert_str_eq(enc("m2"), "hashtable");
+}
+
+Test(t_set, intset_spop_srandmember_sscan) {
+    sadd_range("r", 0, 9);
+    /* uniform picks: each of 10 members about 1000 times in 10000 */
+    int hits[10] = {0};
+    run("srandmember", "r", "-10000", NULL);
+    members_t *ms = malloc(sizeof *ms);
+    const char *p = out.data;
+    cr_assert(strncmp(p, "*10000\r\n", 8) == 0);
+    p += 8;
+    for (int i = 0; i < 10000; i++) {
+        cr_assert(p[0] == '$' && p[1] == '1');
+        hits[p[4] - '0']++;
+        p += 7;
+    }
+    for (int i = 0; i < 10; i++)
+        cr_assert(hits[i] > 800 && hits[i] < 1200, "member %d: %d", i, hits[i]);
+    /* distinct positive counts, in random order */
+    for (int c = 1; c <= 12; c++) {
+        char cb[16];
+        snprintf(cb, sizeof cb, "%d", c);
+        run("srandmember", "r", cb, NULL);
+        parse_members(ms);
+        cr_assert_eq(ms->n, c > 10 ? 10 : c);
+        unsigned seen = 0;
+        for (long i = 0; i < ms->n; i++) {
+            int v = atoi(ms->m[i]);
+            cr_assert(v >= 0 && v < 10 && !(seen >> v & 1));
+            seen |= 1u << v;
+        }
+        members_free(ms);
+    }
+    /* SSCAN: everything at once, cursor 0, whatever cursor and COUNT */
+    EXPECT("*2\r\n$1\r\n0\r\n*10\r\n$1\r\n0\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"
+           "$1\r\n4\r\n$1\r\n5\r\n$1\r\n6\r\n$1\r\n7\r\n$1\r\n8\r\n$1\r\n9\r\n",
+           "sscan", "r", "7", "count", "1");
+    EXPECT("*2\r\n$1\r\n0\r\n*1\r\n$1\r\n3\r\n", "sscan", "r", "0", "match", "3*");
+    EXPECT("-ERR invalid cursor\r\n", "sscan", "r", "abc");
+    /* SPOP until empty: every member once */
+    unsigned popped = 0;
+    for (int i = 0; i < 10; i++) {
+        run("spop", "r", NULL);
+        int v = out.data[4] - '0';
+        cr_assert(!(popped >> v & 1));
+        popped |= 1u << v;
+    }
+    cr_assert_eq(popped, 0x3ffu);
+    cr_assert(!exists("r"));
+    EXPECT(NIL, "spop", "r");
+    /* SPOP count on an intset, both paths */
+    sadd_range("r", 0, 99);
+    run("spop", "r", "7", NULL);
+    parse_members(ms);
+    cr_assert_eq(ms->n, 7);
+    members_free(ms);
+    cr_assert_str_eq(enc("r"), "intset");
+    run("spop", "r", "90", NULL);
+    parse_members(ms);
+    cr_assert_eq(ms->n, 90);
+    members_free(ms);
+    EXPECT(":3\r\n", "scard", "r");
+    cr_assert_str_eq(enc("r"), "intset");
+    free(ms);
+}
+
+/* Random operations over a universe of integers (every width, the int64
+ * limits) and two strings, with a limit of 6, checked against a bitmask
+ * model that also predicts Redis 7.0's encoding of every key. */
+#define IU 12
+static const char *const inames[IU] = {
+    "0", "-5", "32767", "32768", "-32769", "70000", "-2147483649",
+    "9223372036854775807", "-9223372036854775808", "12", "x", "007"};
+#define INT_MASK 0x3ffu /* the first 10 are integers */
+#define IMAX 6
+
+static unsigned imask_of_reply(void) {
+    members_t ms;
+    parse_members(&ms);
+    unsigned mask = 0;
+    for (long i = 0; i < ms.n; i++) {
+        int b = -1;
+        for (int j = 0; j < IU; j++)
+            if (strcmp(ms.m[i], inames[j]) == 0) b = j;
+        cr_assert(b >= 0, "unknown member %s", ms.m[i]);
+        cr_assert(!(mask & (1u << b)), "duplicate member %s", ms.m[i]);
+        mask |= 1u << b;
+    }
+    members_free(&ms);
+    return mask;
+}
+
+/* What a set built by adding `mask`'s members one by one would be. */
+static bool built_as_table(unsigned mask) {
+    return (mask & ~INT_MASK) || popcount(mask) > IMAX;
+}
+
+Test(t_set, intset_model, .timeout = 60) {
+    atomic_store(&mr_config.set_max_intset_entries, IMAX);
+    const char *keys[] = {"k0", "k1", "k2", "k3"};
+    unsigned model[4] = {0};
+    bool table[4] = {0};
+    srand(4242);
+    for (int step = 0; step < 4000; step++) {
+        int op = rand() % 8, a = rand() % 4, b = rand() % 4, c = rand() % 4;
+        int m = rand() % IU;
+        unsigned bit = 1u << m;
+        char want[32];
+        switch (op) {
+        case 0:
+        case 1:
+            run("sadd", keys[a], inames[m], NULL);
+            snprintf(want, sizeof want, ":%d\r\n", !(model[a] & bit));
+            cr_assert_str_eq(out.data, want);
+            if (!model[a]) table[a] = !(bit & INT_MASK);
+            model[a] |= bit;
+            if (!(bit & INT_MASK) || popcount(model[a]) > IMAX) table[a] = true;
+            break;
+        case 2:
+            run("srem", keys[a], inames[m], NULL);
+            snprintf(want, sizeof want, ":%d\r\n", !!(model[a] & bit));
+            cr_assert_str_eq(out.data, want);
+            model[a] &= ~bit;
+            break;
+        case 3: {
+            run("smove", keys[a], keys[b], inames[m], NULL);
+            int moved = !!(model[a] & bit);
+            snprintf(want, sizeof want, ":%d\r\n", moved);
+            cr_assert_str_eq(out.data, want);
+            if (moved && a != b) {
+                model[a] &= ~bit;
+                if (!model[b]) table[b] = !(bit & INT_MASK);
+                model[b] |= bit;
+                if (!(bit & INT_MASK) || popcount(model[b]) > IMAX)
+                    table[b] = true;
+            }
+            break;
+        }
+        case 4: {
+            int kind = rand() % 3;
+            unsigned r = kind == 0   ? model[b] & model[c]
+                         : kind == 1 ? model[b] | model[c]
+                                     : model[b] & ~model[c];
+            run(kind == 0 ? "sinterstore" : kind == 1 ? "sunionstore"
+                                                      : "sdiffstore",
+                keys[a], keys[b], keys[c], NULL);
+            snprintf(want, sizeof want, ":%d\r\n", popcount(r));
+            cr_assert_str_eq(out.data, want);
+            model[a] = r;
+            table[a] = built_as_table(r); /* two keys: SDIFF algorithm 1 */
+            break;
+        }
+        case 5: {
+            int cnt = rand() % 8, size = popcount(model[a]);
+            char cb[16];
+            snprintf(cb, sizeof cb, "%d", cnt);
+            run("spop", keys[a], cb, NULL);
+            unsigned got = imask_of_reply();
+            cr_assert_eq(popcount(got), size < cnt ? size : cnt);
+            cr_assert_eq(got & ~model[a], 0u);
+            model[a] &= ~got;
+            /* Redis rebuilds the survivors when few stay */
+            if (cnt > 0 && cnt < size && (size - cnt) * 5 <= cnt)
+                table[a] = built_as_table(model[a]);
+            break;
+        }
+        default:
+            run("sinter", keys[a], keys[b], keys[c], NULL);
+            cr_assert_eq(imask_of_reply(), model[a] & model[b] & model[c]);
+            run("sunion", keys[a], keys[b], keys[c], NULL);
+            cr_assert_eq(imask_of_reply(), model[a] | model[b] | model[c]);
+            run("sdiff", keys[a], keys[b], keys[c], NULL);
+            cr_assert_eq(imask_of_reply(), model[a] & ~model[b] & ~model[c]);
+            run("sintercard", "3", keys[a], keys[b], keys[c], NULL);
+            snprintf(want, sizeof want, ":%d\r\n",
+                     popcount(model[a] & model[b] & model[c]));
+            cr_assert_str_eq(out.data, want);
+            break;
+        }
+        for (int k = 0; k < 4; k++) {
+            cr_assert_eq(exists(keys[k]), model[k] != 0, "step %d key %s", step,
+                         keys[k]);
+            if (model[k])
+                cr_assert_str_eq(enc(keys[k]), table[k] ? "hashtable" : "intset",
+                                 "step %d op %d key %s", step, op, keys[k]);
+            if (step % 50 == 0) {
+                run("smembers", keys[k], NULL);
+                cr_assert_eq(imask_of_reply(), model[k]);
+            }
+        }
+    }
 }
