@@ -193,6 +193,10 @@ void mr_dispatch_release(void);
  * replying the error Redis gives when there is none or the arity is wrong
  * (NULL; *rejected is then the row whose arity was wrong, if any). */
 const mr_cmd_t *mr_dispatch_resolve(mr_call_t *call, const mr_cmd_t **rejected);
+/* For MULTI: over maxmemory, evicts as dispatch does before any command;
+ * when nothing could be evicted replies Redis's -OOM and returns true (the
+ * command is not queued: queueing could take any amount of memory). */
+bool mr_dispatch_oom_refused(mr_call_t *call, const mr_cmd_t *cmd);
 /* For EXEC (src/cmd/multi.c). The shards of call's keys, sorted and
  * unique, into ids (room for call->argc entries); returns the count. 0
  * also for a command without keys. call->cmd must be set. */

@@ -335,17 +335,24 @@ void mr_dispatch_in_exec(mr_call_t *call) {
 }
 
 /* Cache mode (mr/evict.h): over maxmemory every client command first
- * evicts, as in Redis's processCommand; one that may add memory (DENYOOM)
- * is refused when nothing could be evicted. Reads and deletes always run. */
+ * evicts, as in Redis's processCommand; one that may add memory (DENYOOM,
+ * or `any` command: MULTI's queueing) is refused when nothing could be
+ * evicted. Reads and deletes always run. */
 static bool refused_for_memory(mr_call_t *call, const mr_cmd_t *cmd,
-                               uint64_t now_ns) {
+                               uint64_t now_ns, bool any) {
     if (!MR_CFG(maxmemory) || !call->conn || !mr_evict_over(now_ns))
         return false;
     mr_dispatch_release(); /* eviction takes shard locks of its own */
-    if (mr_evict_run(now_ns, call->now_ms) || !(cmd->flags & MR_CMD_DENYOOM))
+    if (mr_evict_run(now_ns, call->now_ms) ||
+        !(any || (cmd->flags & MR_CMD_DENYOOM)))
         return false;
     mr_reply_err(call->reply, MR_ERR_OOM);
     return true;
+}
+
+bool mr_dispatch_oom_refused(mr_call_t *call, const mr_cmd_t *cmd) {
+    return refused_for_memory(
+        call, cmd, call->start_ns ? call->start_ns : mr_clock_ns(), true);
 }
 
 void mr_dispatch(mr_call_t *call) {
@@ -360,7 +367,7 @@ void mr_dispatch(mr_call_t *call) {
         cmd = mr_multi_filter(call, &rejected); /* NULL: queued or refused */
     else
         cmd = resolve(call, &rejected);
-    if (cmd && refused_for_memory(call, cmd, start)) {
+    if (cmd && refused_for_memory(call, cmd, start, false)) {
         rejected = cmd; /* counted as Redis's rejectCommand counts it */
         cmd = NULL;
     }

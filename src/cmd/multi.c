@@ -131,6 +131,11 @@ const mr_cmd_t *mr_multi_filter(mr_call_t *call, const mr_cmd_t **rejected) {
         m->aborted = true;
         return NULL;
     }
+    if (mr_dispatch_oom_refused(call, cmd)) { /* EXEC will abort, as Redis */
+        *rejected = cmd;
+        m->aborted = true;
+        return NULL;
+    }
     queue_push(m, call);
     mr_reply_simple(call->reply, "QUEUED");
     return NULL;

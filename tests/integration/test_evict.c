@@ -571,3 +571,29 @@ Test(evict, aof_replay_matches_after_evictions) {
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* MULTI over maxmemory with nothing to evict: queueing is refused (any
+ * command, as Redis: a queue could take any amount of memory) and EXEC
+ * aborts; DISCARD and EXEC themselves still run. */
+Test(evict, multi_refuses_queueing_when_nothing_can_be_evicted) {
+    h_server_t s;
+    start(&s, "noeviction");
+    int fd = h_connect(s.port);
+    expect_cmd(fd, "+OK\r\n", "SET", "a", "1");
+    config_set(fd, "maxmemory", "1");
+    expect_cmd(fd, "+OK\r\n", "MULTI");
+    expect_cmd(fd, OOM, "GET", "a");
+    expect_cmd(fd, OOM, "SET", "b", "2");
+    expect_cmd(fd,
+               "-EXECABORT Transaction discarded because of previous "
+               "errors.\r\n",
+               "EXEC");
+    expect_cmd(fd, "+OK\r\n", "MULTI");
+    expect_cmd(fd, "+OK\r\n", "DISCARD");
+    config_set(fd, "maxmemory", "0");
+    expect_cmd(fd, "+OK\r\n", "MULTI");
+    expect_cmd(fd, "+QUEUED\r\n", "SET", "b", "2");
+    expect_cmd(fd, "*1\r\n+OK\r\n", "EXEC");
+    close(fd);
+    h_server_stop(&s);
+}
