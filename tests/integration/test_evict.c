@@ -597,3 +597,28 @@ Test(evict, multi_refuses_queueing_when_nothing_can_be_evicted) {
     close(fd);
     h_server_stop(&s);
 }
+
+/* An evicted key counts as changed for WATCH: the EXEC fails. */
+Test(evict, eviction_fails_exec_of_watchers) {
+    h_server_t s;
+    start(&s, "volatile-ttl");
+    int a = h_connect(s.port), b = h_connect(s.port);
+    expect_cmd(a, "+OK\r\n", "SET", "k", "v", "EX", "100000");
+    expect_cmd(a, "+OK\r\n", "WATCH", "k");
+    set_budget(b, 1 << 20);
+    /* k is the only key with a TTL: the first eviction takes it */
+    int n = 0;
+    while (info_ll(b, "stats", "evicted_keys") == 0) {
+        cr_assert_lt(n, MAX_FILL);
+        set_range(b, "p", n, n + BATCH, 0);
+        n += BATCH;
+    }
+    expect_cmd(b, ":0\r\n", "EXISTS", "k");
+    config_set(b, "maxmemory", "0");
+    expect_cmd(a, "+OK\r\n", "MULTI");
+    expect_cmd(a, "+QUEUED\r\n", "SET", "x", "1");
+    expect_cmd(a, "*-1\r\n", "EXEC");
+    close(a);
+    close(b);
+    h_server_stop(&s);
+}
