@@ -129,7 +129,5 @@ bool mr_evict_over(uint64_t now_ns);
  * (-OOM). now_ns and now_ms are the command's clocks (mr_clock_ns,
  * mr_mstime). Call with no shard lock held. */
 bool mr_evict_run(uint64_t now_ns, int64_t now_ms);
-/* Any thread: forgets the cached figure (CONFIG SET maxmemory, tests). */
-void mr_evict_invalidate(void);
 
 #endif

@@ -105,8 +105,6 @@ bool mr_evict_over(uint64_t now_ns) {
     return mm > 0 && mr_evict_used(now_ns) > (size_t)mm;
 }
 
-void mr_evict_invalidate(void) { atomic_store(&refreshed_ns, 0); }
-
 /* ---- eviction ---- */
 
 /* Random shards sampled for candidates before walking them all: an empty
