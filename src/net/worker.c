@@ -380,6 +380,9 @@ static void *worker_main(void *arg) {
     mr_worker_t *w = arg;
     mr_stats = &w->stats;
     mr_self_worker = w;
+    char role[24];
+    snprintf(role, sizeof role, "worker %u", w->id);
+    mr_log_set_thread(role);
     setup_ring(w);
     atomic_fetch_add(&mr_workers_ready, 1); /* operating it */
     for (int i = 0; i < w->nlisten; i++) arm_accept(w, i);

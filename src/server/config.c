@@ -600,6 +600,8 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
         set_option(opts[i], &vals[i], 1, true, msg, sizeof msg);
         if (strcmp(opts[i]->name, "loglevel") == 0)
             mr_log_set_level((int)MR_CFG(loglevel));
+        if (strcmp(opts[i]->name, "log-format") == 0)
+            mr_log_set_format(MR_CFG(log_format) == MR_LOG_FORMAT_JSON);
         if (strcmp(opts[i]->name, "appendonly") == 0)
             mr_aof_config_appendonly(MR_CFG(appendonly) != 0);
     }

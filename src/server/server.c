@@ -292,11 +292,19 @@ int mr_server_run(void) {
 
     mr_supervise_resolve(); /* operating it */
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_start(&mr_workers[i]);
-    mr_log(MR_LOG_NOTICE, "Server initialized: %u worker threads, pid %d",
-           mr_nworkers, (int)getpid());
-    if (mr_config.port > 0)
-        mr_log(MR_LOG_NOTICE, "Ready to accept connections tcp on port %d",
-               mr_config.port);
+    char nthreads[16], port[16];
+    snprintf(nthreads, sizeof nthreads, "%u", mr_nworkers);
+    snprintf(port, sizeof port, "%d", mr_config.port);
+    const char *init_kv[] = {"threads", nthreads};
+    mr_log_fields(MR_LOG_NOTICE, init_kv, 1,
+                  "Server initialized: %u worker threads, pid %d", mr_nworkers,
+                  (int)getpid());
+    if (mr_config.port > 0) {
+        const char *port_kv[] = {"port", port};
+        mr_log_fields(MR_LOG_NOTICE, port_kv, 1,
+                      "Ready to accept connections tcp on port %d",
+                      mr_config.port);
+    }
     if (mr_config.unixsocket && mr_config.unixsocket[0])
         mr_log(MR_LOG_NOTICE, "Ready to accept connections unix on %s",
                mr_config.unixsocket);
