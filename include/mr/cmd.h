@@ -153,6 +153,9 @@ struct mr_call {
      * (0: dispatch reads the clock); dispatch sets end_ns when it ends, so
      * a caller running a pipeline times each command with one clock read */
     uint64_t start_ns, end_ns;
+    /* operating it: set by dispatch when CLIENT PAUSE holds the call; the
+     * caller keeps the request and runs it again once the pause ends */
+    bool held;
 };
 
 /* ---- the table ---- */
@@ -179,6 +182,11 @@ void mr_dispatch(mr_call_t *call);
  * stops running a connection's requests: before anything else that may
  * lock shards. */
 void mr_dispatch_release(void);
+/* operating it: argv indexes of the call's keys (call->cmd's key
+ * positions, as dispatch locks them); *idx points at `stack` (room for
+ * MR_KEYS_STACK) or at a heap array the caller frees. Returns the count. */
+#define MR_KEYS_STACK 16
+int mr_dispatch_key_positions(const mr_call_t *call, int *stack, int **idx);
 
 /* ---- helpers for handlers: parse an argument or reply the error ----
  * Each returns false after writing Redis's error to call->reply. */

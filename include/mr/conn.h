@@ -48,6 +48,17 @@ void mr_conn_hold_until(mr_conn_t *c, uint64_t pos);
 /* ---- operating it ---- */
 /* "ip:port" of the peer ("path:0" on the Unix socket). */
 const char *mr_conn_addr(const mr_conn_t *c);
+/* MONITOR: from now on c receives every command any worker runs; stop
+ * (RESET, or the connection closing) ends it. Own worker. */
+void mr_conn_monitor_start(mr_conn_t *c);
+void mr_conn_monitor_stop(mr_conn_t *c);
+/* CLIENT NO-EVICT: stored and shown in CLIENT LIST (flag e); it will
+ * matter once client eviction (maxmemory-clients) exists. */
+void mr_conn_set_no_evict(mr_conn_t *c, bool on);
+/* CLIENT PAUSE timeout [WRITE|ALL] until end_ms (mr_mstime), and CLIENT
+ * UNPAUSE; any worker. */
+void mr_clients_pause(int64_t end_ms, bool all);
+void mr_clients_unpause(void);
 /* ---- end operating it ---- */
 
 /* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */

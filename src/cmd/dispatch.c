@@ -10,6 +10,7 @@
 #include "mr/config.h"
 #include "mr/conn.h"
 #include "mr/latency.h"
+#include "mr/ops.h"
 #include "mr/slowlog.h"
 #include "mr/stats.h"
 #include "mr/store.h"
@@ -79,6 +80,11 @@ static int key_positions(const mr_call_t *call, int *stack, int **idx) {
     for (int i = cmd->first; i <= last; i += cmd->step) out[n++] = i;
     *idx = out;
     return n;
+}
+
+int mr_dispatch_key_positions(const mr_call_t *call, int *stack, int **idx) {
+    _Static_assert(MR_KEYS_STACK == STACK_SHARDS, "one stack size");
+    return key_positions(call, stack, idx);
 }
 
 /* Collects the shards of the command's keys, sorted and unique. Returns the
@@ -265,11 +271,21 @@ static void observe(mr_call_t *call, const mr_cmd_t *cmd,
 void mr_dispatch(mr_call_t *call) {
     unsigned errors_before = call->reply->errors;
     call->dirty = 0;
+    call->held = false;
     call->prop = NULL;
     call->aof_end = 0;
     uint64_t start = call->start_ns ? call->start_ns : mr_clock_ns();
     const mr_cmd_t *rejected;
+    unsigned ops = mr_ops_load(); /* operating it: MONITOR, PAUSE, audit */
     const mr_cmd_t *cmd = resolve(call, &rejected);
+    if (cmd && __builtin_expect(ops != 0, 0) && mr_ops_before(call, cmd, ops)) {
+        if (call->held) { /* CLIENT PAUSE: it runs, and counts, later */
+            call->end_ns = start;
+            return;
+        }
+        rejected = cmd; /* refused, as Redis's rejectCommand */
+        cmd = NULL;
+    }
     if (cmd) {
         /* As in Redis, rejected commands are errors, not processed commands */
         MR_STAT_INC(commands);
@@ -282,4 +298,6 @@ void mr_dispatch(mr_call_t *call) {
         MR_STAT_INC(error_replies);
         mr_errstat_add(call->reply->last_err ? call->reply->last_err : "ERR");
     }
+    if (__builtin_expect(ops != 0, 0)) /* operating it */
+        mr_ops_after(call, cmd, rejected, failed, ops);
 }

@@ -12,6 +12,7 @@
 
 #include "mr/block.h"
 #include "mr/config.h"
+#include "mr/ops.h"
 #include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -108,6 +109,10 @@ static void execute(mr_conn_t *c, mr_str_t *argv, int argc, int64_t now_ms,
     };
     mr_dispatch(&call);
     *clock_ns = call.end_ns;
+    if (__builtin_expect(call.held, 0)) { /* operating it: CLIENT PAUSE */
+        mr_conn_hold(c, argv, argc);
+        return;
+    }
     if (call.aof_end) mr_conn_hold_until(c, call.aof_end);
     if (atomic_load_explicit(&c->kill_requested, memory_order_relaxed))
         c->close_after_reply = true; /* CLIENT KILL of itself */
@@ -190,7 +195,8 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
     la.head = la.n = 0;
     la.peek_off = 0;
     la.stopped = false;
-    while (off < len && !c->closing && !c->close_after_reply && !c->waiter) {
+    while (off < len && !c->closing && !c->close_after_reply && !c->waiter &&
+           !c->paused) {
         lookahead_advance(&la, buf, len,
                           atomic_load_explicit(&c->db, memory_order_relaxed),
                           c->parser.max_bulk);
@@ -345,6 +351,8 @@ void mr_conn_close(mr_conn_t *c) {
 void mr_conn_destroy(mr_conn_t *c) {
     mr_worker_t *w = c->w;
     end_wait(c);
+    mr_conn_monitor_stop(c);  /* operating it */
+    mr_conn_pause_forget(c);
     pthread_mutex_lock(&w->clients_lock);
     if (c->prev) c->prev->next = c->next;
     else w->clients = c->next;
@@ -404,6 +412,20 @@ void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd) {
     atomic_store_explicit(&c->last_cmd, cmd, memory_order_relaxed);
 }
 
+/* CLIENT LIST's flags= in Redis's order (getClientInfoString); the
+ * fields other threads read are atomics or set before the client is
+ * listed. A held (paused) client is blocked to Redis, so 'b'. */
+static void describe_flags(const mr_conn_t *c, char out[16]) {
+    char *p = out;
+    if (c->monitor) *p++ = 'O';
+    if (atomic_load_explicit(&c->blocked, memory_order_relaxed) || c->paused)
+        *p++ = 'b';
+    if (c->is_unix) *p++ = 'U';
+    if (c->no_evict) *p++ = 'e';
+    if (p == out) *p++ = 'N';
+    *p = '\0';
+}
+
 /* The CLIENT LIST line. Buffer sizes are only known to the owning thread;
  * other threads report them as 0 rather than race with it. Caller holds
  * c->w->clients_lock when c belongs to another worker. */
@@ -415,6 +437,8 @@ void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
     size_t qfree = own ? c->in.cap - c->in.len : 0;
     size_t obl = own ? c->out.len : 0;
     size_t omem = own ? c->out.cap + c->sending.cap : 0;
+    char flags[16];
+    describe_flags(c, flags);
     mr_buf_printf(
         out,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
@@ -424,7 +448,7 @@ void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
         (long long)((now - atomic_load_explicit(&c->last_ms, memory_order_relaxed)) / 1000),
-        atomic_load_explicit(&c->blocked, memory_order_relaxed) ? "b" : "N",
+        flags,
         atomic_load_explicit(&c->db, memory_order_relaxed), qbuf, qfree,
         own ? c->in.cap : 0, obl, omem,
         sizeof *c + qbuf + qfree + omem, cmd ? cmd->fullname : "NULL",
@@ -438,6 +462,16 @@ void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out) {
 }
 
 /* ---- operating it ---- */
+void mr_conn_run_held(mr_conn_t *c, mr_str_t *argv, int argc) {
+    uint64_t clock_ns = mr_clock_ns();
+    execute(c, argv, argc, mr_mstime(), &clock_ns);
+    mr_dispatch_release();
+    mr_worker_queue_flush(c->w, c);
+    if (!c->paused) process_buffered(c);
+}
+
+void mr_conn_set_no_evict(mr_conn_t *c, bool on) { c->no_evict = on; }
+
 size_t mr_conn_memory(const mr_conn_t *c) {
     return sizeof *c + c->in.cap + c->out.cap + c->sending.cap +
            c->parser.scratch.cap +

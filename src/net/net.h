@@ -68,6 +68,18 @@ struct mr_conn {
      * durable up to hold_pos; held_listed: on the worker's held list */
     uint64_t hold_pos;
     bool held_listed;
+
+    /* ---- operating it ---- */
+    /* atomics: CLIENT LIST on other threads reads them */
+    _Atomic bool monitor;  /* MONITOR ran: gets every command (monitor.c) */
+    _Atomic bool no_evict; /* CLIENT NO-EVICT on: stored and shown (e) */
+    /* CLIENT PAUSE (pause.c): the held request, a private copy, and the
+     * worker's list of held connections */
+    _Atomic bool paused;
+    mr_str_t *pause_argv;
+    int pause_argc;
+    struct mr_conn *pause_next;
+    /* ---- end operating it ---- */
 };
 
 struct mr_worker {
@@ -179,6 +191,18 @@ void mr_conn_destroy(mr_conn_t *c);
 size_t mr_conn_memory(const mr_conn_t *c);
 /* Refreshes w's client memory gauges (w's thread, from its timer). */
 void mr_conn_sample_memory(mr_worker_t *w);
+/* CLIENT PAUSE released c's held request: runs it, then the requests that
+ * arrived meanwhile. Own worker. */
+void mr_conn_run_held(mr_conn_t *c, mr_str_t *argv, int argc);
+/* ---- pause.c ---- */
+/* Keeps a copy of the request dispatch held (call->held) and stops c's
+ * pipeline until the pause ends. Own worker. */
+void mr_conn_hold(mr_conn_t *c, const mr_str_t *argv, int argc);
+/* c is going away: drops its held request. */
+void mr_conn_pause_forget(mr_conn_t *c);
+/* Every timer tick: ends an expired pause, runs this worker's held
+ * requests once it is over. */
+void mr_pause_tick(int64_t now_ms);
 /* ---- end operating it ---- */
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "mr/block.h"
 #include "mr/config.h"
+#include "mr/ops.h"
 #include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -311,6 +312,7 @@ static void handle_timer(mr_worker_t *w) {
     int64_t now = mr_mstime();
     check_conns(w, now, false);
     mr_conn_sample_memory(w); /* operating it: INFO's client memory */
+    mr_pause_tick(now);       /* operating it: CLIENT PAUSE timeout */
     mr_store_cron(w->id, mr_nworkers, now, EXPIRE_BUDGET_US);
     arm_timer(w);
 }
@@ -411,6 +413,8 @@ static void *worker_main(void *arg) {
         }
         if (atomic_load_explicit(&w->inbox, memory_order_relaxed))
             mr_mailbox_drain(w);
+        if (__builtin_expect(mr_ops_load() & MR_OPS_AUDIT, 0))
+            mr_audit_flush_thread(); /* operating it */
         flush_all(w);
         arm_block_timer(w);
     }

@@ -18,6 +18,7 @@
 
 #include "mr/aof.h"
 #include "mr/config.h"
+#include "mr/ops.h"
 #include "mr/server.h"
 #include "mr/stats.h"
 #include "mr/task.h"
@@ -285,8 +286,13 @@ int mr_server_run(void) {
     if (!mr_aof_load()) return 1;
     mr_aof_set_durable_cb(mr_workers_durable_advanced);
     if (!mr_aof_start()) return 1;
+    if (!mr_audit_start()) { /* operating it: after the AOF replay */
+        mr_aof_stop();
+        return 1;
+    }
     if (!open_listeners()) {
         mr_aof_stop();
+        mr_audit_stop();
         return 1;
     }
 
@@ -319,7 +325,11 @@ int mr_server_run(void) {
                    sig == SIGTERM ? "SIGTERM" : "SIGINT");
             break;
         }
-        if (sig == SIGHUP) mr_log_open(mr_config.logfile);
+        if (sig == SIGHUP) {
+            mr_log(MR_LOG_NOTICE, "Received SIGHUP, reopening the log files");
+            mr_log_open(mr_config.logfile);
+            mr_audit_reopen(); /* operating it */
+        }
         sample_metrics();
         mr_aof_cron();
         /* operating it: "startup" memory is what the workers hold once set
@@ -337,6 +347,7 @@ int mr_server_run(void) {
     for (unsigned i = 0; i < mr_nworkers; i++)
         pthread_join(mr_workers[i].thread, NULL);
     mr_aof_stop();
+    mr_audit_stop(); /* operating it: the workers handed over their last lines */
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_free_fds(&mr_workers[i]);
     mr_task_discard_all();
     close_listeners();
