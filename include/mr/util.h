@@ -97,7 +97,8 @@ void mr_log_set_level(int level);
 void mr_log(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* mr_log with structured fields: kv holds npairs name, value strings. The
- * json format puts them in "fields", the text format appends name=value. */
+ * json format puts them in "fields"; the text format, whose message says
+ * the same, leaves them out. */
 void mr_log_fields(int level, const char *const *kv, int npairs,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Whether a line of this level would be written. */

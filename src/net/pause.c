@@ -79,14 +79,19 @@ void mr_clients_unpause(void) {
 }
 
 void mr_pause_tick(int64_t now_ms) {
-    if (!(mr_ops_load() & MR_OPS_PAUSE)) return;
+    /* the first worker past the end clears the bit; every worker still
+     * resumes its own held clients on its next tick */
+    bool on = mr_ops_load() & MR_OPS_PAUSE;
+    if (!on && !held_head) return;
     if (now_ms < atomic_load(&pause_end_ms)) return;
-    pthread_mutex_lock(&pause_lock);
-    if (now_ms >= atomic_load(&pause_end_ms)) { /* not extended meanwhile */
-        atomic_store(&pause_all, false);
-        mr_ops_set(MR_OPS_PAUSE, false);
+    if (on) {
+        pthread_mutex_lock(&pause_lock);
+        if (now_ms >= atomic_load(&pause_end_ms)) { /* not extended meanwhile */
+            atomic_store(&pause_all, false);
+            mr_ops_set(MR_OPS_PAUSE, false);
+        }
+        pthread_mutex_unlock(&pause_lock);
     }
-    pthread_mutex_unlock(&pause_lock);
     if (held_head) resume_held();
 }
 

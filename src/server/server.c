@@ -326,9 +326,10 @@ int mr_server_run(void) {
             break;
         }
         if (sig == SIGHUP) {
-            mr_log(MR_LOG_NOTICE, "Received SIGHUP, reopening the log files");
             mr_log_open(mr_config.logfile);
             mr_audit_reopen(); /* operating it */
+            /* in the new file: its first line says why it was started */
+            mr_log(MR_LOG_NOTICE, "Received SIGHUP, log files reopened");
         }
         sample_metrics();
         mr_aof_cron();

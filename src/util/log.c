@@ -1,7 +1,8 @@
 /* The server log. Two formats (log-format):
  *   text: Redis's lines, "pid:role dd Mon yyyy hh:mm:ss.mmm <c> message",
- *         <c> one of ". - * #" for debug, verbose, notice, warning, and
- *         structured fields appended as " name=value";
+ *         <c> one of ". - * #" for debug, verbose, notice, warning (the
+ *         message already says what the fields hold, so they are not
+ *         repeated);
  *   json: one object per line, {"timestamp","level","pid","thread",
  *         "message","fields"}, for log pipelines.
  * Many threads log, so the level check is lock-free but the write happens
@@ -86,8 +87,8 @@ static void format_text(mr_buf_t *line, int level, const struct timeval *tv,
     /* Role 'M': MiniRedis is always a master. */
     mr_buf_printf(line, "%d:M %s %c %s", (int)getpid(), stamp, marks[level],
                   msg);
-    for (int i = 0; i < npairs; i++)
-        mr_buf_printf(line, " %s=%s", kv[2 * i], kv[2 * i + 1]);
+    (void)kv;
+    (void)npairs;
     mr_buf_append(line, "\n", 1);
 }
 
