@@ -153,8 +153,9 @@ struct mr_call {
      * (0: dispatch reads the clock); dispatch sets end_ns when it ends, so
      * a caller running a pipeline times each command with one clock read */
     uint64_t start_ns, end_ns;
-    /* operating it: set by dispatch when CLIENT PAUSE holds the call; the
-     * caller keeps the request and runs it again once the pause ends */
+    /* operating it: set by dispatch when CLIENT PAUSE held the call (the
+     * connection keeps a copy of the request and runs it once the pause
+     * ends: mr_conn_hold); nothing ran and nothing was replied */
     bool held;
 };
 

@@ -59,6 +59,10 @@ void mr_conn_set_no_evict(mr_conn_t *c, bool on);
  * UNPAUSE; any worker. */
 void mr_clients_pause(int64_t end_ms, bool all);
 void mr_clients_unpause(void);
+/* Dispatch held this request for the pause: c keeps a copy, stops running
+ * its pipeline, and its worker runs the request once the pause ends. Own
+ * worker. */
+void mr_conn_hold(mr_conn_t *c, const mr_str_t *argv, int argc);
 /* ---- end operating it ---- */
 
 /* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */

@@ -25,9 +25,10 @@ void mr_ops_set(unsigned bit, bool on);
 
 /* ---- dispatch's two hooks (src/cmd/ops_hooks.c), only when ops != 0 ----
  * Before the handler: returns true when the command must not run now:
- * call->held is then set (CLIENT PAUSE: the connection keeps the request
- * and runs it once the pause ends) or an error was replied (a MONITOR
- * client touching the keyspace, which Redis refuses). */
+ * call->held is then set (CLIENT PAUSE: the connection now keeps a copy of
+ * the request, mr_conn_hold, and runs it once the pause ends) or an error
+ * was replied (a MONITOR client touching the keyspace, which Redis
+ * refuses). */
 bool mr_ops_before(mr_call_t *call, const mr_cmd_t *cmd, unsigned ops);
 /* After it: feeds monitors (cmd ran) and the audit log (cmd changed data or
  * the call was refused). cmd is NULL when the command did not resolve;

@@ -53,7 +53,10 @@ static int cmp_u32(const void *a, const void *b) {
  * none, or when getkeys found the arguments malformed: the handler replies
  * the error and touches no key); *idx points at `stack` or at a heap array
  * the caller frees. */
-static int key_positions(const mr_call_t *call, int *stack, int **idx) {
+/* always_inline: the audit log's exported wrapper below must not make the
+ * compiler keep one out-of-line copy for dispatch's own hot call too */
+static inline __attribute__((always_inline)) int
+key_positions(const mr_call_t *call, int *stack, int **idx) {
     const mr_cmd_t *cmd = call->cmd;
     *idx = stack;
     if (cmd->flags & MR_CMD_NOLOCK) return 0;

@@ -109,10 +109,6 @@ static void execute(mr_conn_t *c, mr_str_t *argv, int argc, int64_t now_ms,
     };
     mr_dispatch(&call);
     *clock_ns = call.end_ns;
-    if (__builtin_expect(call.held, 0)) { /* operating it: CLIENT PAUSE */
-        mr_conn_hold(c, argv, argc);
-        return;
-    }
     if (call.aof_end) mr_conn_hold_until(c, call.aof_end);
     if (atomic_load_explicit(&c->kill_requested, memory_order_relaxed))
         c->close_after_reply = true; /* CLIENT KILL of itself */
@@ -414,14 +410,13 @@ void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd) {
 
 /* CLIENT LIST's flags= in Redis's order (getClientInfoString); the
  * fields other threads read are atomics or set before the client is
- * listed. A held (paused) client is blocked to Redis, so 'b'. */
+ * listed. A held (paused) client is blocked to Redis: 'b' too. */
 static void describe_flags(const mr_conn_t *c, char out[16]) {
     char *p = out;
-    if (c->monitor) *p++ = 'O';
-    if (atomic_load_explicit(&c->blocked, memory_order_relaxed) || c->paused)
-        *p++ = 'b';
+    if (atomic_load_explicit(&c->monitor, memory_order_relaxed)) *p++ = 'O';
+    if (atomic_load_explicit(&c->blocked, memory_order_relaxed)) *p++ = 'b';
     if (c->is_unix) *p++ = 'U';
-    if (c->no_evict) *p++ = 'e';
+    if (atomic_load_explicit(&c->no_evict, memory_order_relaxed)) *p++ = 'e';
     if (p == out) *p++ = 'N';
     *p = '\0';
 }
@@ -470,7 +465,9 @@ void mr_conn_run_held(mr_conn_t *c, mr_str_t *argv, int argc) {
     if (!c->paused) process_buffered(c);
 }
 
-void mr_conn_set_no_evict(mr_conn_t *c, bool on) { c->no_evict = on; }
+void mr_conn_set_no_evict(mr_conn_t *c, bool on) {
+    atomic_store_explicit(&c->no_evict, on, memory_order_relaxed);
+}
 
 size_t mr_conn_memory(const mr_conn_t *c) {
     return sizeof *c + c->in.cap + c->out.cap + c->sending.cap +

@@ -27,7 +27,9 @@ static int monitors_total;
 static _Thread_local mr_conn_t **mons;
 static _Thread_local int nmons, capmons;
 
-bool mr_monitor_is(const mr_conn_t *c) { return c->monitor; }
+bool mr_monitor_is(const mr_conn_t *c) {
+    return atomic_load_explicit(&c->monitor, memory_order_relaxed);
+}
 
 static void count(const mr_conn_t *c, int delta) {
     pthread_mutex_lock(&count_lock);
@@ -39,24 +41,24 @@ static void count(const mr_conn_t *c, int delta) {
 }
 
 void mr_conn_monitor_start(mr_conn_t *c) {
-    if (c->monitor) return;
+    if (mr_monitor_is(c)) return;
     if (nmons == capmons) {
         capmons = capmons ? capmons * 2 : 4;
         mons = mr_xrealloc(mons, sizeof *mons * (size_t)capmons);
     }
     mons[nmons++] = c;
-    c->monitor = true;
+    atomic_store_explicit(&c->monitor, true, memory_order_relaxed);
     count(c, 1);
 }
 
 void mr_conn_monitor_stop(mr_conn_t *c) {
-    if (!c->monitor) return;
+    if (!mr_monitor_is(c)) return;
     for (int i = 0; i < nmons; i++) {
         if (mons[i] != c) continue;
         mons[i] = mons[--nmons];
         break;
     }
-    c->monitor = false;
+    atomic_store_explicit(&c->monitor, false, memory_order_relaxed);
     count(c, -1);
     if (nmons == 0) {
         mr_free(mons);

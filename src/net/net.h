@@ -47,7 +47,8 @@ struct mr_conn {
     bool close_after_reply; /* QUIT, protocol error: flush, then close */
     bool flush_queued;      /* on the worker's flush list this turn */
     struct mr_waiter *waiter; /* set while blocked (BLPOP, ...) */
-    _Atomic bool blocked;     /* the same, for CLIENT LIST on other threads */
+    _Atomic bool blocked;     /* the same (or paused), for CLIENT LIST on
+                               * other threads */
     struct mr_conn *flush_next;
 
     /* what CLIENT LIST shows, read by other threads: atomics or guarded by
@@ -75,7 +76,7 @@ struct mr_conn {
     _Atomic bool no_evict; /* CLIENT NO-EVICT on: stored and shown (e) */
     /* CLIENT PAUSE (pause.c): the held request, a private copy, and the
      * worker's list of held connections */
-    _Atomic bool paused;
+    bool paused; /* owner only; `blocked` shows it to other threads */
     mr_str_t *pause_argv;
     int pause_argc;
     struct mr_conn *pause_next;
@@ -195,9 +196,6 @@ void mr_conn_sample_memory(mr_worker_t *w);
  * arrived meanwhile. Own worker. */
 void mr_conn_run_held(mr_conn_t *c, mr_str_t *argv, int argc);
 /* ---- pause.c ---- */
-/* Keeps a copy of the request dispatch held (call->held) and stops c's
- * pipeline until the pause ends. Own worker. */
-void mr_conn_hold(mr_conn_t *c, const mr_str_t *argv, int argc);
 /* c is going away: drops its held request. */
 void mr_conn_pause_forget(mr_conn_t *c);
 /* Every timer tick: ends an expired pause, runs this worker's held

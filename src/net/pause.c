@@ -47,6 +47,7 @@ static void resume_held(void) {
         c->pause_next = NULL;
         c->pause_argv = NULL;
         c->paused = false;
+        atomic_store_explicit(&c->blocked, false, memory_order_relaxed);
         if (!c->closing) mr_conn_run_held(c, argv, argc);
         mr_free(argv); /* one block: the argv array and the bytes */
         c = next;
@@ -109,6 +110,7 @@ void mr_conn_hold(mr_conn_t *c, const mr_str_t *argv, int argc) {
     c->pause_argv = copy;
     c->pause_argc = argc;
     c->paused = true;
+    atomic_store_explicit(&c->blocked, true, memory_order_relaxed);
     c->pause_next = held_head;
     held_head = c;
 }
@@ -123,4 +125,5 @@ void mr_conn_pause_forget(mr_conn_t *c) {
     mr_free(c->pause_argv);
     c->pause_argv = NULL;
     c->paused = false;
+    atomic_store_explicit(&c->blocked, false, memory_order_relaxed);
 }
