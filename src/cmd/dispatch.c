@@ -281,7 +281,7 @@ void mr_dispatch(mr_call_t *call) {
     const mr_cmd_t *rejected;
     unsigned ops = mr_ops_load(); /* operating it: MONITOR, PAUSE, audit */
     const mr_cmd_t *cmd = resolve(call, &rejected);
-    if (cmd && __builtin_expect(ops != 0, 0) && mr_ops_before(call, cmd, ops)) {
+    if (__builtin_expect(ops != 0, 0) && cmd && mr_ops_before(call, cmd, ops)) {
         if (call->held) { /* CLIENT PAUSE: it runs, and counts, later */
             call->end_ns = start;
             return;
