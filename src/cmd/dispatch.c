@@ -260,7 +260,12 @@ static void observe(mr_call_t *call, const mr_cmd_t *cmd,
     OBS_ADD(&s->calls, 1);
     OBS_ADD(&s->ns, ns);
     if (failed) OBS_ADD(&s->failed, 1);
-    if (MR_CFG(latency_tracking)) mr_hist_record(mr_cmdstat_hist(s), ns);
+    if (MR_CFG(latency_tracking)) {
+        /* the histogram exists after a command's first call: no call */
+        mr_hist_t *h = atomic_load_explicit(&s->hist, memory_order_relaxed);
+        if (__builtin_expect(!h, 0)) h = mr_cmdstat_hist(s);
+        mr_hist_record(h, ns);
+    }
     long long slower = MR_CFG(slowlog_log_slower_than);
     if (__builtin_expect(slower >= 0 && ns / 1000 >= (unsigned long long)slower, 0))
         mr_slowlog_add(call, ns / 1000);

@@ -153,40 +153,60 @@ void mr_audit_stop(void) {
     started = false;
 }
 
+/* Lines are built with plain appends, not printf: with the audit log on,
+ * every write pays for its line on its worker. */
+static void append_lit(mr_buf_t *b, const char *s, size_t n) {
+    mr_buf_append(b, s, n);
+}
+#define LIT(b, s) append_lit((b), (s), sizeof(s) - 1)
+
+static void append_ll(mr_buf_t *b, long long v) {
+    char tmp[MR_LLSTR_SIZE];
+    mr_buf_append(b, tmp, (size_t)mr_ll2str(tmp, v));
+}
+
 /* "2026-12-02T13:05:35.123Z"; the formatted second is reused while it
  * lasts, as most lines of a busy worker fall in the same one. */
 static void append_time(mr_buf_t *b, int64_t ms) {
     static _Thread_local int64_t cached_sec = -1;
     static _Thread_local char cached[32];
+    static _Thread_local size_t cached_len;
     int64_t sec = ms / 1000;
     if (sec != cached_sec) {
         time_t t = (time_t)sec;
         struct tm tm;
         gmtime_r(&t, &tm);
-        strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+        cached_len = strftime(cached, sizeof cached, "\"%Y-%m-%dT%H:%M:%S.", &tm);
         cached_sec = sec;
     }
-    mr_buf_printf(b, "\"%s.%03dZ\"", cached, (int)(ms % 1000));
+    mr_buf_append(b, cached, cached_len);
+    int m = (int)(ms % 1000);
+    char frac[6] = {(char)('0' + m / 100), (char)('0' + m / 10 % 10),
+                    (char)('0' + m % 10), 'Z', '"'};
+    mr_buf_append(b, frac, 5);
 }
 
 void mr_audit_record(const mr_call_t *call, const mr_cmd_t *cmd,
                      const mr_cmd_t *rejected, bool failed) {
     mr_buf_t *b = &tl;
     const mr_cmd_t *row = cmd ? cmd : rejected;
-    mr_buf_append_cstr(b, "{\"timestamp\":");
+    LIT(b, "{\"timestamp\":");
     append_time(b, call->now_ms);
-    mr_buf_printf(b, ",\"client_id\":%llu,\"addr\":",
-                  (unsigned long long)mr_conn_id(call->conn));
+    LIT(b, ",\"client_id\":");
+    append_ll(b, (long long)mr_conn_id(call->conn));
+    LIT(b, ",\"addr\":");
     mr_json_cstr(b, mr_conn_addr(call->conn));
     /* "default" is the only user until ACLs exist */
-    mr_buf_printf(b, ",\"user\":\"default\",\"db\":%d,\"command\":", call->db);
+    LIT(b, ",\"user\":\"default\",\"db\":");
+    append_ll(b, call->db);
+    LIT(b, ",\"command\":");
     if (row) {
         mr_json_cstr(b, row->fullname);
     } else { /* unknown command: its name as sent, bounded */
         size_t n = call->argv[0].len < 64 ? call->argv[0].len : 64;
         mr_json_str(b, call->argv[0].ptr, n);
     }
-    mr_buf_append_cstr(b, ",\"keys\":[");
+    LIT(b, ",\"keys\":[");
     int nkeys = 0;
     if (row) {
         int stack[MR_KEYS_STACK], *idx;
@@ -205,17 +225,21 @@ void mr_audit_record(const mr_call_t *call, const mr_cmd_t *cmd,
         }
         if (idx != stack) mr_free(idx);
         mr_buf_append(b, "]", 1);
-        if (nkeys > MAX_KEYS) mr_buf_printf(b, ",\"keys_total\":%d", nkeys);
-        if (cut) mr_buf_append_cstr(b, ",\"key_truncated\":true");
+        if (nkeys > MAX_KEYS) {
+            LIT(b, ",\"keys_total\":");
+            append_ll(b, nkeys);
+        }
+        if (cut) LIT(b, ",\"key_truncated\":true");
     } else {
         mr_buf_append(b, "]", 1);
     }
     if (failed) {
-        mr_buf_append_cstr(b, ",\"result\":\"error\",\"error\":");
+        LIT(b, ",\"result\":\"error\",\"error\":");
         mr_json_cstr(b, call->reply->last_err ? call->reply->last_err : "ERR");
     } else {
-        mr_buf_printf(b, ",\"result\":\"ok\",\"dirty\":%lld", call->dirty);
+        LIT(b, ",\"result\":\"ok\",\"dirty\":");
+        append_ll(b, call->dirty);
     }
-    mr_buf_append(b, "}\n", 2);
+    LIT(b, "}\n");
     if (b->len >= HANDOFF_BYTES) handoff();
 }
