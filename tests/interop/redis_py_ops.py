@@ -426,9 +426,10 @@ def t_logs(binary, workdir):
         return
     log = os.path.join(workdir, "mr.json.log")
     audit = os.path.join(workdir, "audit.log")
-    proc, port = start(binary, workdir, "--log-format", "json", "--logfile", log,
-                       "--audit-log", audit, "--loglevel", "verbose",
-                       "--maxclients", "500")
+    args = ["--log-format", "json", "--logfile", log, "--audit-log", audit,
+            "--loglevel", "verbose", "--maxclients", "500", "--appendonly", "yes",
+            "--appendfilename", "ops-json.aof"]
+    proc, port = start(binary, workdir, *args)
     try:
         r = redis.Redis(port=port)
         r.set("aud:k", "secret-value")
@@ -486,6 +487,16 @@ def t_logs(binary, workdir):
             last = f.read().splitlines()[-1]
         check_true("CONFIG SET log-format text", re.match(rb"^\d+:M \d\d \w{3} \d{4} ", last), repr(last))
         r.close()
+    finally:
+        stop_server(proc)
+    # a restart logs the AOF's load time as fields
+    os.unlink(log)
+    proc, port = start(binary, workdir, *args)
+    try:
+        loaded = [o for o in read_json_lines(log) if "load_seconds" in o["fields"]]
+        check_true("start-up logs the AOF load time", loaded and
+                   float(loaded[0]["fields"]["load_seconds"]) >= 0 and
+                   int(loaded[0]["fields"]["commands"]) >= 3, repr(loaded))
     finally:
         stop_server(proc)
 
