@@ -22,6 +22,9 @@ static inline unsigned mr_ops_load(void) {
     return atomic_load_explicit(&mr_ops_active, memory_order_relaxed);
 }
 void mr_ops_set(unsigned bit, bool on);
+/* A worker thread is ending (after its connections are gone): hands over
+ * its last audit lines and frees its thread-local buffers. */
+void mr_ops_thread_exit(void);
 
 /* ---- dispatch's two hooks (src/cmd/ops_hooks.c), only when ops != 0 ----
  * Before the handler: returns true when the command must not run now:
@@ -42,6 +45,7 @@ void mr_ops_after(mr_call_t *call, const mr_cmd_t *cmd,
 void mr_monitor_feed(const mr_call_t *call);
 /* Whether conn is a monitor (MONITOR ran on it). */
 bool mr_monitor_is(const struct mr_conn *conn);
+void mr_monitor_thread_exit(void);
 
 /* ---- CLIENT PAUSE (src/net/pause.c) ---- */
 /* Whether the call must wait for the pause to end (WRITE: writes only,
@@ -58,6 +62,7 @@ void mr_audit_record(const mr_call_t *call, const mr_cmd_t *cmd,
 /* Hands the calling worker's buffered lines to the writer (end of every
  * loop turn). */
 void mr_audit_flush_thread(void);
+void mr_audit_thread_exit(void);
 /* SIGHUP: the writer reopens the file (logrotate). */
 void mr_audit_reopen(void);
 /* After the workers stopped: writes what is left, stops the writer. */

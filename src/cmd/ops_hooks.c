@@ -12,6 +12,11 @@ void mr_ops_set(unsigned bit, bool on) {
         atomic_fetch_and_explicit(&mr_ops_active, ~bit, memory_order_relaxed);
 }
 
+void mr_ops_thread_exit(void) {
+    mr_monitor_thread_exit();
+    mr_audit_thread_exit();
+}
+
 bool mr_ops_before(mr_call_t *call, const mr_cmd_t *cmd, unsigned ops) {
     if (!call->conn) return false; /* AOF replay: nobody to hold or refuse */
     bool monitor = (ops & MR_OPS_MONITOR) && mr_monitor_is(call->conn);

@@ -136,6 +136,13 @@ static bool redacted(const mr_call_t *call, int i) {
 
 static _Thread_local mr_buf_t line_buf;
 
+void mr_monitor_thread_exit(void) {
+    mr_buf_free(&line_buf);
+    mr_free(mons); /* empty by now: every connection was destroyed */
+    mons = NULL;
+    nmons = capmons = 0;
+}
+
 void mr_monitor_feed(const mr_call_t *call) {
     mr_conn_t *c = call->conn;
     mr_buf_t *b = &line_buf;

@@ -368,6 +368,7 @@ static void shutdown_worker(mr_worker_t *w) {
     for (uint32_t s = 0; s < w->nslots; s++)
         if (w->slots[s]) mr_conn_destroy(w->slots[s]);
     mr_block_thread_exit();
+    mr_ops_thread_exit(); /* operating it */
     io_uring_queue_exit(&w->ring);
     mr_free(w->bufs);
     free(w->br);

@@ -139,6 +139,11 @@ void mr_audit_flush_thread(void) {
     if (tl.len) handoff();
 }
 
+void mr_audit_thread_exit(void) {
+    if (tl.len) handoff();
+    mr_buf_free(&tl);
+}
+
 void mr_audit_reopen(void) {
     if (started) atomic_store(&reopen_requested, true);
 }

@@ -26,8 +26,16 @@ import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from redis_py import (bad, check, check_true, free_port, is_real_redis,  # noqa: E402
-                      ok, run, stop_server)
+                      ok, run)
+from redis_py import stop_server as stop_server_quietly  # noqa: E402
 import redis_py  # noqa: E402
+
+
+def stop_server(proc):
+    """Stops the server; it must exit 0 (a sanitizer report, a leak or a
+    crash on the way out makes it exit otherwise)."""
+    stop_server_quietly(proc)
+    check(f"server {proc.args[0]} (pid {proc.pid}) exits cleanly", proc.returncode, 0)
 
 
 def start(binary, workdir, *extra, conf=None):
@@ -52,7 +60,7 @@ def start(binary, workdir, *extra, conf=None):
                     return proc, port
             except redis.ConnectionError:
                 time.sleep(0.05)
-        stop_server(proc)
+        stop_server_quietly(proc)
     raise RuntimeError("could not start " + binary)
 
 
