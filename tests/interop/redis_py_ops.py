@@ -19,7 +19,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import redis
@@ -360,8 +359,6 @@ def kill_script(port):
         send(me, *args)
         out.append(read_some(me, 1))
 
-    ids = [e["id"] for e in r.client_list()]
-    vlist = [e for e in r.client_list()][:0]
     send(me, "CLIENT", "ID")
     my_id = int(read_some(me)[1:-2])
     others = sorted(int(e["id"]) for e in r.client_list() if int(e["id"]) != my_id)
@@ -391,7 +388,6 @@ def kill_script(port):
         s.close()
     me.close()
     r.close()
-    _ = ids, vlist
     return out
 
 
@@ -536,16 +532,12 @@ def main():
     finally:
         if proc is not None:
             stop_server(proc)
-        if redis_py.FAILS + FAILS_HERE():
+        if redis_py.FAILS:
             with open(os.path.join(workdir, "server.log"), "rb") as f:
                 sys.stdout.write(f.read()[-20000:].decode(errors="replace"))
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"redis_py_ops.py: {redis_py.PASSES} passed, {redis_py.FAILS} failed")
     return 1 if redis_py.FAILS else 0
-
-
-def FAILS_HERE():
-    return 0
 
 
 if __name__ == "__main__":
