@@ -296,8 +296,12 @@ static void check_conns(mr_worker_t *w, int64_t now_ms, bool kills_only) {
             mr_conn_reap(c);
             continue;
         }
-        /* a blocked client waits for its own timeout, as in Redis */
-        if (kills_only || timeout <= 0 || c->waiter) continue;
+        /* a blocked client waits for its own timeout, as in Redis; a
+         * client held by CLIENT PAUSE counts as blocked, and a monitor is
+         * a replica to Redis, which never times replicas out */
+        if (kills_only || timeout <= 0 || c->waiter || c->paused ||
+            atomic_load_explicit(&c->monitor, memory_order_relaxed))
+            continue;
         int64_t last = atomic_load_explicit(&c->last_ms, memory_order_relaxed);
         if (now_ms - last > timeout * 1000) {
             mr_log(MR_LOG_VERBOSE, "Closing idle client");

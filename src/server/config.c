@@ -709,8 +709,11 @@ bool mr_config_rewrite(const char *path, char *err, size_t errlen) {
             has_signature = true;
         const char *as;
         const option_t *o = line_option(line, len, &as);
-        if (!o) { /* kept as it was */
-            mr_buf_append(&out, line, len);
+        if (!o) { /* kept, trimmed of surrounding blanks as Redis does */
+            size_t s = 0;
+            while (s < len && (line[s] == ' ' || line[s] == '\t')) s++;
+            while (len > s && (line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
+            mr_buf_append(&out, line + s, len - s);
             mr_buf_append(&out, "\n", 1);
             continue;
         }
@@ -724,7 +727,9 @@ bool mr_config_rewrite(const char *path, char *err, size_t errlen) {
     char value[4200];
     for (size_t i = 0; i < NOPTS; i++) {
         if (done[i] || is_default(&options[i], value, sizeof value)) continue;
-        if (!has_signature) {
+        if (!has_signature) { /* after a blank line, as Redis writes it */
+            if (out.len && !(out.len >= 2 && out.data[out.len - 2] == '\n'))
+                mr_buf_append(&out, "\n", 1);
             mr_buf_append_cstr(&out, REWRITE_SIGNATURE "\n");
             has_signature = true;
         }
