@@ -4,7 +4,8 @@
 keeps its comments and order), SLOWLOG entries, MONITOR output from clients
 on both workers, CLIENT PAUSE/UNPAUSE/NO-EVICT, CLIENT KILL filters
 compared with a real redis-server, the JSON log (every line parses with
-python's json), the audit log, and SIGHUP reopening both files. Prints
+python's json), the audit log, SIGHUP reopening both files, the idle
+timeout sparing monitors and paused clients, and sd_notify readiness. Prints
 PASS/FAIL lines; exits 1 on any failure.
 
 Usage: /usr/bin/python3 tests/interop/redis_py_ops.py SERVER_BIN
@@ -539,6 +540,36 @@ def t_logs(binary, workdir):
         stop_server(proc)
 
 
+def t_supervised(binary, workdir):
+    """What scripts/miniredis.service relies on (Type=notify): with
+    --supervised systemd the server sends READY=1 to $NOTIFY_SOCKET once it
+    accepts connections and STOPPING=1 when it shuts down."""
+    if is_real_redis(binary):
+        ok("sd_notify check skipped on redis-server (built without systemd)")
+        return
+    path = os.path.join(workdir, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(5)
+    os.environ["NOTIFY_SOCKET"] = path
+    try:
+        proc, port = start(binary, workdir, "--supervised", "systemd")
+    finally:
+        del os.environ["NOTIFY_SOCKET"]
+    try:
+        msg = sock.recv(4096)
+        check_true("sd_notify READY=1", b"READY=1" in msg, repr(msg))
+        check_true("ready means accepting", redis.Redis(port=port).ping())
+    finally:
+        stop_server(proc)
+    try:
+        msg = sock.recv(4096)
+    except socket.timeout:
+        msg = b""
+    check_true("sd_notify STOPPING=1", b"STOPPING=1" in msg, repr(msg))
+    sock.close()
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -562,6 +593,7 @@ def main():
         run("config", lambda: t_config(binary, workdir))
         run("kill", lambda: t_kill(binary, workdir))
         run("logs", lambda: t_logs(binary, workdir))
+        run("supervised", lambda: t_supervised(binary, workdir))
     except Exception as e:  # noqa: BLE001
         bad("setup", f"{type(e).__name__}: {e}")
     finally:
