@@ -299,6 +299,9 @@ void mr_dispatch(mr_call_t *call) {
         MR_STAT_INC(commands);
         if (call->conn) mr_conn_set_cmd(call->conn, cmd);
         if (!mr_aof_deny_write(call)) run_locked(call);
+    } else if (call->conn) {
+        /* as Redis's lastcmd: the refused row (arity), NULL when unknown */
+        mr_conn_set_cmd(call->conn, rejected);
     }
     bool failed = call->reply->errors != errors_before;
     observe(call, cmd, rejected, start, failed); /* operating it */

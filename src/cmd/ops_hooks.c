@@ -27,6 +27,7 @@ bool mr_ops_before(mr_call_t *call, const mr_cmd_t *cmd, unsigned ops) {
         return true;
     }
     if ((ops & MR_OPS_PAUSE) && !monitor && mr_pause_holds(call, cmd)) {
+        mr_conn_set_cmd(call->conn, cmd); /* CLIENT LIST: cmd=<held one> */
         mr_conn_hold(call->conn, call->argv, call->argc);
         call->held = true;
         return true;

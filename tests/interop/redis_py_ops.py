@@ -143,6 +143,14 @@ def t_client_list(r, port):
                any(e["name"] == "opsname" for e in lst))
     me = r.client_info()
     check("CLIENT INFO cmd", me.get("cmd"), "client|info")
+    # cmd= after refused commands, as Redis's lastcmd
+    for args, want in ((("GET",), "get"), (("NOSUCHCMD",), "NULL")):
+        try:
+            c.execute_command(*args)
+        except redis.ResponseError:
+            pass
+        mine = [e for e in r.client_list() if e["name"] == "opsname"]
+        check(f"CLIENT LIST cmd after refused {args[0]}", mine[0]["cmd"] if mine else None, want)
     c.execute_command("CLIENT", "NO-EVICT", "on")
     mine = [e for e in r.client_list() if e["name"] == "opsname"]
     check("CLIENT NO-EVICT on: flags e", mine[0]["flags"] if mine else None, "e")
@@ -316,6 +324,11 @@ def t_pause(port):
     send(b, "GET", "pz")
     got = read_some(b, 0.2)
     check("writes are held, not refused", got, b"")
+    r = redis.Redis(port=port, decode_responses=True)
+    held = [e for e in r.client_list() if "b" in e["flags"]]
+    check("CLIENT LIST: held client flags b, cmd set",
+          [(e["flags"], e["cmd"]) for e in held], [("b", "set")])
+    r.close()
     got += read_some(b, 2)
     while got.count(b"\r\n") < 3:
         more = read_some(b, 1)
