@@ -317,7 +317,10 @@ static void handle_timer(mr_worker_t *w) {
     check_conns(w, now, false);
     mr_conn_sample_memory(w); /* operating it: INFO's client memory */
     mr_pause_tick(now);       /* operating it: CLIENT PAUSE timeout */
-    mr_store_cron(w->id, mr_nworkers, now, EXPIRE_BUDGET_US);
+    /* as Redis, no active expiry while clients are paused: the data set
+     * stays as the pause found it (a read may still expire a key lazily) */
+    if (!(mr_ops_load() & MR_OPS_PAUSE))
+        mr_store_cron(w->id, mr_nworkers, now, EXPIRE_BUDGET_US);
     arm_timer(w);
 }
 
