@@ -54,6 +54,21 @@ struct mr_multi **mr_conn_multi(mr_conn_t *c);
 /* ---- operating it ---- */
 /* "ip:port" of the peer ("path:0" on the Unix socket). */
 const char *mr_conn_addr(const mr_conn_t *c);
+/* MONITOR: from now on c receives every command any worker runs; stop
+ * (RESET, or the connection closing) ends it. Own worker. */
+void mr_conn_monitor_start(mr_conn_t *c);
+void mr_conn_monitor_stop(mr_conn_t *c);
+/* CLIENT NO-EVICT: stored and shown in CLIENT LIST (flag e); it will
+ * matter once client eviction (maxmemory-clients) exists. */
+void mr_conn_set_no_evict(mr_conn_t *c, bool on);
+/* CLIENT PAUSE timeout [WRITE|ALL] until end_ms (mr_mstime), and CLIENT
+ * UNPAUSE; any worker. */
+void mr_clients_pause(int64_t end_ms, bool all);
+void mr_clients_unpause(void);
+/* Dispatch held this request for the pause: c keeps a copy, stops running
+ * its pipeline, and its worker runs the request once the pause ends. Own
+ * worker. */
+void mr_conn_hold(mr_conn_t *c, const mr_str_t *argv, int argc);
 /* ---- end operating it ---- */
 
 /* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */

@@ -99,6 +99,36 @@ static const mr_cmd_arg_t args_client_list[] = {
     {NULL},
 };
 
+/* operating it */
+static const char *const hist_client_pause[] = {
+    "6.2.0", "`CLIENT PAUSE WRITE` mode added along with the `mode` option.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_client_pause_0[] = {
+    {"write", TOK, 0, "WRITE", NULL, 0, NULL},
+    {"all", TOK, 0, "ALL", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_pause[] = {
+    {"timeout", INT, 0, NULL, NULL, 0, NULL},
+    {"mode", ONEOF, 0, NULL, "6.2.0", OPT, args_client_pause_0},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_no_evict_0[] = {
+    {"on", TOK, 0, "ON", NULL, 0, NULL},
+    {"off", TOK, 0, "OFF", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_no_evict[] = {
+    {"enabled", ONEOF, 0, NULL, NULL, 0, args_client_no_evict_0},
+    {NULL},
+};
+/* end operating it */
+
 static const char *const hist_client_kill[] = {
     "2.8.12", "Added new filter format.",
     "2.8.12", "`ID` option.",
@@ -1551,6 +1581,14 @@ static mr_cmd_t client_subcmds[] = {
         .tips = "nondeterministic_output", .complexity = "O(N) where N is the number of client connections", .history = hist_client_list, .args = args_client_list},
     {"kill", cmd_client_kill, -3, A|N|L|S, 0, 0, 0, "connection", "Kill the connection of a client", "2.4.0", "@admin @slow @dangerous @connection",
         .complexity = "O(N) where N is the number of client connections", .history = hist_client_kill, .args = args_client_kill},
+    /* operating it */
+    {"pause", cmd_client_pause, -3, A|N|L|S, 0, 0, 0, "connection", "Stop processing commands from clients for some time", "2.9.50", "@admin @slow @dangerous @connection",
+        .complexity = "O(1)", .history = hist_client_pause, .args = args_client_pause},
+    {"unpause", cmd_client_unpause, 2, A|N|L|S, 0, 0, 0, "connection", "Resume processing of clients that were paused", "6.2.0", "@admin @slow @dangerous @connection",
+        .complexity = "O(N) Where N is the number of paused clients"},
+    {"no-evict", cmd_client_no_evict, 3, A|N|L|S, 0, 0, 0, "connection", "Set client eviction mode for the current connection", "7.0.0", "@admin @slow @dangerous @connection",
+        .complexity = "O(1)", .args = args_client_no_evict},
+    /* end operating it */
     {"help", cmd_client_help, 2, L|S, 0, 0, 0, "connection", "Show helpful text about the different subcommands", "5.0.0", "@slow @connection",
         .complexity = "O(1)"},
     {NULL},
@@ -1898,6 +1936,7 @@ static mr_cmd_t table[] = {
         .complexity = "Depends on subcommand."},
     {"memory", NULL, -2, 0, 0, 0, 0, "server", "A container for memory diagnostics commands", "4.0.0", "@slow", memory_subcmds,
         .complexity = "Depends on subcommand."},
+    {"monitor", cmd_monitor, 1, A|N|L|S, 0, 0, 0, "server", "Listen for all requests received by the server in real time", "1.0.0", "@admin @slow @dangerous"},
     /* ---- end operating it ---- */
     {"time", cmd_time, 1, L|S|F, 0, 0, 0, "server", "Return the current server time", "2.6.0", "@fast",
         .tips = "nondeterministic_output", .complexity = "O(1)"},

@@ -11,6 +11,7 @@
 #include "mr/conn.h"
 #include "mr/latency.h"
 #include "mr/multi.h"
+#include "mr/ops.h"
 #include "mr/slowlog.h"
 #include "mr/stats.h"
 #include "mr/store.h"
@@ -53,7 +54,10 @@ static int cmp_u32(const void *a, const void *b) {
  * none, or when getkeys found the arguments malformed: the handler replies
  * the error and touches no key); *idx points at `stack` or at a heap array
  * the caller frees. */
-static int key_positions(const mr_call_t *call, int *stack, int **idx) {
+/* always_inline: the audit log's exported wrapper below must not make the
+ * compiler keep one out-of-line copy for dispatch's own hot call too */
+static inline __attribute__((always_inline)) int
+key_positions(const mr_call_t *call, int *stack, int **idx) {
     const mr_cmd_t *cmd = call->cmd;
     *idx = stack;
     if (cmd->flags & MR_CMD_NOLOCK) return 0;
@@ -80,6 +84,11 @@ static int key_positions(const mr_call_t *call, int *stack, int **idx) {
     for (int i = cmd->first; i <= last; i += cmd->step) out[n++] = i;
     *idx = out;
     return n;
+}
+
+int mr_dispatch_key_positions(const mr_call_t *call, int *stack, int **idx) {
+    _Static_assert(MR_KEYS_STACK == STACK_SHARDS, "one stack size");
+    return key_positions(call, stack, idx);
 }
 
 /* Collects the shards of the command's keys, sorted and unique. Returns the
@@ -258,7 +267,12 @@ static void observe(mr_call_t *call, const mr_cmd_t *cmd,
     OBS_ADD(&s->calls, 1);
     OBS_ADD(&s->ns, ns);
     if (failed) OBS_ADD(&s->failed, 1);
-    if (MR_CFG(latency_tracking)) mr_hist_record(mr_cmdstat_hist(s), ns);
+    if (MR_CFG(latency_tracking)) {
+        /* the histogram exists after a command's first call: no call */
+        mr_hist_t *h = atomic_load_explicit(&s->hist, memory_order_relaxed);
+        if (__builtin_expect(!h, 0)) h = mr_cmdstat_hist(s);
+        mr_hist_record(h, ns);
+    }
     long long slower = MR_CFG(slowlog_log_slower_than);
     if (__builtin_expect(slower >= 0 && ns / 1000 >= (unsigned long long)slower, 0) &&
         !(cmd->flags & MR_CMD_SKIP_SLOWLOG)) /* EXEC: its commands are logged */
@@ -330,25 +344,45 @@ void mr_dispatch_in_exec(mr_call_t *call) {
         MR_STAT_INC(error_replies);
         mr_errstat_add(call->reply->last_err ? call->reply->last_err : "ERR");
     }
+    /* as Redis's call(): each command EXEC runs is shown and audited */
+    unsigned ops = mr_ops_load();
+    if (__builtin_expect(ops != 0, 0)) mr_ops_after(call, cmd, NULL, failed, ops);
 }
 
 void mr_dispatch(mr_call_t *call) {
     unsigned errors_before = call->reply->errors;
     call->dirty = 0;
+    call->held = false;
     call->prop = NULL;
     call->aof_end = 0;
     uint64_t start = call->start_ns ? call->start_ns : mr_clock_ns();
     const mr_cmd_t *rejected;
+    unsigned ops = mr_ops_load(); /* operating it: MONITOR, PAUSE, audit */
     const mr_cmd_t *cmd;
-    if (__builtin_expect(call->conn && mr_multi_active(call->conn), 0))
+    if (__builtin_expect(call->conn && mr_multi_active(call->conn), 0)) {
         cmd = mr_multi_filter(call, &rejected); /* NULL: queued or refused */
-    else
+        if (call->held) { /* CLIENT PAUSE: queued later */
+            call->end_ns = start;
+            return;
+        }
+    } else
         cmd = resolve(call, &rejected);
+    if (__builtin_expect(ops != 0, 0) && cmd && mr_ops_before(call, cmd, ops)) {
+        if (call->held) { /* CLIENT PAUSE: it runs, and counts, later */
+            call->end_ns = start;
+            return;
+        }
+        rejected = cmd; /* refused, as Redis's rejectCommand */
+        cmd = NULL;
+    }
     if (cmd) {
         /* As in Redis, rejected commands are errors, not processed commands */
         MR_STAT_INC(commands);
         if (call->conn) mr_conn_set_cmd(call->conn, cmd);
         if (!mr_aof_deny_write(call)) run_locked(call);
+    } else if (call->conn) {
+        /* as Redis's lastcmd: the refused row (arity), NULL when unknown */
+        mr_conn_set_cmd(call->conn, rejected);
     }
     bool failed = call->reply->errors != errors_before;
     observe(call, cmd, rejected, start, failed); /* operating it */
@@ -356,4 +390,6 @@ void mr_dispatch(mr_call_t *call) {
         MR_STAT_INC(error_replies);
         mr_errstat_add(call->reply->last_err ? call->reply->last_err : "ERR");
     }
+    if (__builtin_expect(ops != 0, 0)) /* operating it */
+        mr_ops_after(call, cmd, rejected, failed, ops);
 }

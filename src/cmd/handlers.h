@@ -70,6 +70,11 @@ void cmd_client_info(mr_call_t *c);
 void cmd_client_list(mr_call_t *c);
 void cmd_client_kill(mr_call_t *c);
 void cmd_client_help(mr_call_t *c);
+/* operating it */
+void cmd_client_pause(mr_call_t *c);
+void cmd_client_unpause(mr_call_t *c);
+void cmd_client_no_evict(mr_call_t *c);
+void cmd_monitor(mr_call_t *c);
 
 /* src/types/t_server.c */
 void cmd_command(mr_call_t *c); /* bare COMMAND */

@@ -14,6 +14,7 @@
 
 #include "mr/block.h"
 #include "mr/config.h"
+#include "mr/ops.h"
 #include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -295,8 +296,12 @@ static void check_conns(mr_worker_t *w, int64_t now_ms, bool kills_only) {
             mr_conn_reap(c);
             continue;
         }
-        /* a blocked client waits for its own timeout, as in Redis */
-        if (kills_only || timeout <= 0 || c->waiter) continue;
+        /* a blocked client waits for its own timeout, as in Redis; a
+         * client held by CLIENT PAUSE counts as blocked, and a monitor is
+         * a replica to Redis, which never times replicas out */
+        if (kills_only || timeout <= 0 || c->waiter || c->paused ||
+            atomic_load_explicit(&c->monitor, memory_order_relaxed))
+            continue;
         int64_t last = atomic_load_explicit(&c->last_ms, memory_order_relaxed);
         if (now_ms - last > timeout * 1000) {
             mr_log(MR_LOG_VERBOSE, "Closing idle client");
@@ -311,7 +316,11 @@ static void handle_timer(mr_worker_t *w) {
     int64_t now = mr_mstime();
     check_conns(w, now, false);
     mr_conn_sample_memory(w); /* operating it: INFO's client memory */
-    mr_store_cron(w->id, mr_nworkers, now, EXPIRE_BUDGET_US);
+    mr_pause_tick(now);       /* operating it: CLIENT PAUSE timeout */
+    /* as Redis, no active expiry while clients are paused: the data set
+     * stays as the pause found it (a read may still expire a key lazily) */
+    if (!(mr_ops_load() & MR_OPS_PAUSE))
+        mr_store_cron(w->id, mr_nworkers, now, EXPIRE_BUDGET_US);
     arm_timer(w);
 }
 
@@ -366,6 +375,7 @@ static void shutdown_worker(mr_worker_t *w) {
     for (uint32_t s = 0; s < w->nslots; s++)
         if (w->slots[s]) mr_conn_destroy(w->slots[s]);
     mr_block_thread_exit();
+    mr_ops_thread_exit(); /* operating it */
     io_uring_queue_exit(&w->ring);
     mr_free(w->bufs);
     free(w->br);
@@ -380,6 +390,9 @@ static void *worker_main(void *arg) {
     mr_worker_t *w = arg;
     mr_stats = &w->stats;
     mr_self_worker = w;
+    char role[24];
+    snprintf(role, sizeof role, "worker %u", w->id);
+    mr_log_set_thread(role);
     setup_ring(w);
     atomic_fetch_add(&mr_workers_ready, 1); /* operating it */
     for (int i = 0; i < w->nlisten; i++) arm_accept(w, i);
@@ -408,6 +421,8 @@ static void *worker_main(void *arg) {
         }
         if (atomic_load_explicit(&w->inbox, memory_order_relaxed))
             mr_mailbox_drain(w);
+        if (__builtin_expect(mr_ops_load() & MR_OPS_AUDIT, 0))
+            mr_audit_flush_thread(); /* operating it */
         flush_all(w);
         arm_block_timer(w);
     }

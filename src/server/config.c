@@ -601,6 +601,8 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
         set_option(opts[i], &vals[i], 1, true, msg, sizeof msg);
         if (strcmp(opts[i]->name, "loglevel") == 0)
             mr_log_set_level((int)MR_CFG(loglevel));
+        if (strcmp(opts[i]->name, "log-format") == 0)
+            mr_log_set_format(MR_CFG(log_format) == MR_LOG_FORMAT_JSON);
         if (strcmp(opts[i]->name, "appendonly") == 0)
             mr_aof_config_appendonly(MR_CFG(appendonly) != 0);
     }
@@ -708,8 +710,11 @@ bool mr_config_rewrite(const char *path, char *err, size_t errlen) {
             has_signature = true;
         const char *as;
         const option_t *o = line_option(line, len, &as);
-        if (!o) { /* kept as it was */
-            mr_buf_append(&out, line, len);
+        if (!o) { /* kept, trimmed of surrounding blanks as Redis does */
+            size_t s = 0;
+            while (s < len && (line[s] == ' ' || line[s] == '\t')) s++;
+            while (len > s && (line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
+            mr_buf_append(&out, line + s, len - s);
             mr_buf_append(&out, "\n", 1);
             continue;
         }
@@ -723,7 +728,9 @@ bool mr_config_rewrite(const char *path, char *err, size_t errlen) {
     char value[4200];
     for (size_t i = 0; i < NOPTS; i++) {
         if (done[i] || is_default(&options[i], value, sizeof value)) continue;
-        if (!has_signature) {
+        if (!has_signature) { /* after a blank line, as Redis writes it */
+            if (out.len && !(out.len >= 2 && out.data[out.len - 2] == '\n'))
+                mr_buf_append(&out, "\n", 1);
             mr_buf_append_cstr(&out, REWRITE_SIGNATURE "\n");
             has_signature = true;
         }

@@ -13,6 +13,7 @@
 #include "mr/cmd.h"
 #include "mr/conn.h"
 #include "mr/multi.h"
+#include "mr/ops.h"
 #include "mr/reply.h"
 #include "mr/store.h"
 #include "proto/errors.h"
@@ -139,6 +140,7 @@ void cmd_reset(mr_call_t *c) {
     c->db = 0;
     if (c->conn) {
         mr_multi_conn_reset(c->conn); /* DISCARD and UNWATCH */
+        mr_conn_monitor_stop(c->conn); /* operating it */
         mr_conn_set_db(c->conn, 0);
         mr_conn_set_name(c->conn, NULL, 0);
         mr_conn_set_resp(c->conn, 2);
@@ -358,6 +360,66 @@ done:
     mr_free(laddr);
 }
 
+/* ---- operating it: MONITOR, CLIENT PAUSE / UNPAUSE / NO-EVICT ---- */
+
+void cmd_monitor(mr_call_t *c) {
+    /* Redis ignores MONITOR from a monitor, without a reply */
+    if (!c->conn || mr_monitor_is(c->conn)) return;
+    mr_reply_ok(c->reply);
+    mr_conn_monitor_start(c->conn);
+}
+
+void cmd_client_pause(mr_call_t *c) {
+    long long ms;
+    bool all = true;
+    if (!mr_str2ll(c->argv[2].ptr, c->argv[2].len, &ms)) {
+        mr_reply_err(c->reply, "ERR timeout is not an integer or out of range");
+        return;
+    }
+    if (ms < 0) {
+        mr_reply_err(c->reply, "ERR timeout is negative");
+        return;
+    }
+    if (c->argc == 4) {
+        if (mr_str_eq_ci(c->argv[3], "write")) {
+            all = false;
+        } else if (!mr_str_eq_ci(c->argv[3], "all")) {
+            mr_reply_err(c->reply, "ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return;
+        }
+    } else if (c->argc > 4) {
+        int n = (int)strnlen(c->argv[1].ptr, c->argv[1].len < 128 ? c->argv[1].len : 128);
+        mr_reply_errf(c->reply,
+                      "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try CLIENT HELP.",
+                      n, c->argv[1].ptr);
+        return;
+    }
+    int64_t now = mr_mstime();
+    int64_t end = ms > INT64_MAX - now ? INT64_MAX : now + ms; /* saturate */
+    mr_clients_pause(end, all);
+    mr_reply_ok(c->reply);
+}
+
+void cmd_client_unpause(mr_call_t *c) {
+    mr_clients_unpause();
+    mr_reply_ok(c->reply);
+}
+
+void cmd_client_no_evict(mr_call_t *c) {
+    bool on;
+    if (mr_str_eq_ci(c->argv[2], "on")) {
+        on = true;
+    } else if (mr_str_eq_ci(c->argv[2], "off")) {
+        on = false;
+    } else {
+        mr_reply_syntax_err(c);
+        return;
+    }
+    if (c->conn) mr_conn_set_no_evict(c->conn, on);
+    mr_reply_ok(c->reply);
+}
+/* ---- end operating it ---- */
+
 void cmd_client_help(mr_call_t *c) {
     static const char *const lines[] = {
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -389,8 +451,14 @@ void cmd_client_help(mr_call_t *c) {
         "      Return clients of specified type.",
         "    * ID <client-id> [<client-id> ...]",
         "      Return clients of specified IDs only.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
         "HELP",
         "    Prints this help.",
         NULL,

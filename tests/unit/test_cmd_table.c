@@ -303,7 +303,8 @@ Test(servercmds, help_replies_are_status_lines) {
                         "configuration file.\r\n+HELP\r\n+    Prints this help.\r\n"),
               "%s", r);
     r = run("client", "help", NULL);
-    STARTS(r, "*33\r\n+CLIENT <subcommand>");
+    STARTS(r, "*39\r\n+CLIENT <subcommand>");
+    cr_assert(strstr(r, "+PAUSE <timeout> [WRITE|ALL]\r\n"), "%s", r);
 }
 
 /* ---- CONFIG ---- */
