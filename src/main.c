@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "mr/block.h"
+#include "mr/pubsub.h"
 #include "mr/cmd.h"
 #include "mr/config.h"
 #include "mr/server.h"
@@ -59,11 +60,13 @@ int main(int argc, char **argv) {
     seed_hash();
     mr_store_init(SHARD_BITS, mr_config.databases);
     mr_block_init(mr_store_nshards());
+    mr_pubsub_init();
     mr_cmd_table_init();
     mr_log(MR_LOG_NOTICE, "%s starting (Redis %s compatible), pid=%d",
            MR_NAME, MR_VERSION, (int)getpid());
     int rc = mr_server_run();
     mr_block_free();
+    mr_pubsub_free();
     mr_store_free();
     return rc;
 }

@@ -32,6 +32,9 @@ enum {
     /* not a Redis flag: the keys in first/last/step are not locked by
      * dispatch (whole-keyspace commands lock shard by shard themselves) */
     MR_CMD_NOLOCK = 1u << 20,
+    /* not a Redis flag: allowed to a RESP2 client in pub/sub mode (the
+     * (P|S)SUBSCRIBE family, PING, QUIT, RESET) */
+    MR_CMD_PUBSUB_OK = 1u << 21,
 };
 
 /* Key-spec flags (COMMAND INFO key_specs), in the order Redis prints them. */

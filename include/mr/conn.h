@@ -45,6 +45,32 @@ void mr_conn_unblock(mr_conn_t *c, const char *reply, size_t len,
  * Replies keep their order; the worker serves other clients meanwhile. */
 void mr_conn_hold_until(mr_conn_t *c, uint64_t pos);
 
+/* ---- pub/sub (mr/pubsub.h) ---- */
+/* The pub/sub module's per-connection state (NULL until the first
+ * subscription); the module owns what it points at. Own worker only. */
+struct mr_psub;
+struct mr_psub **mr_conn_psub(mr_conn_t *c);
+/* Records c's subscription counts (CLIENT LIST sub/psub/ssub, flag P) and
+ * whether c is in Redis's pub/sub mode (any subscription). */
+void mr_conn_set_pubsub(mr_conn_t *c, long nsub, long npsub, long nssub);
+/* In pub/sub mode: RESP2 clients may then run only the (P|S)SUBSCRIBE
+ * family, PING, QUIT and RESET. */
+bool mr_conn_pubsub_mode(const mr_conn_t *c);
+/* Where c lives, for messages sent to it from other workers. */
+void mr_conn_ref(const mr_conn_t *c, unsigned *worker, uint32_t *slot,
+                 uint32_t *gen);
+/* The calling worker's connection at (slot, gen), if it is still the same
+ * connection, open and subscribed to something; else NULL. */
+mr_conn_t *mr_conn_by_ref(uint32_t slot, uint32_t gen);
+/* Appends a pub/sub frame built as a RESP2 array ('*' first): under RESP3
+ * its first byte becomes '>' (a push). Applies client-output-buffer-limit:
+ * a client past its class's hard limit, or over the soft limit for longer
+ * than its seconds, is closed and the frame dropped. Own worker only. */
+void mr_conn_push(mr_conn_t *c, const char *frame, size_t len);
+/* Applies client-output-buffer-limit to c's pending output (after
+ * replies); closes c when it is over. Own worker only. */
+void mr_conn_check_output_limit(mr_conn_t *c);
+
 /* ---- operating it ---- */
 /* "ip:port" of the peer ("path:0" on the Unix socket). */
 const char *mr_conn_addr(const mr_conn_t *c);

@@ -215,4 +215,20 @@ void cmd_memory_purge(mr_call_t *c);
 void cmd_memory_help(mr_call_t *c);
 /* ---- end operating it ---- */
 
+/* src/pubsub/t_pubsub.c */
+void cmd_subscribe(mr_call_t *c);
+void cmd_unsubscribe(mr_call_t *c);
+void cmd_psubscribe(mr_call_t *c);
+void cmd_punsubscribe(mr_call_t *c);
+void cmd_ssubscribe(mr_call_t *c);
+void cmd_sunsubscribe(mr_call_t *c);
+void cmd_publish(mr_call_t *c);
+void cmd_spublish(mr_call_t *c);
+void cmd_pubsub_channels(mr_call_t *c);
+void cmd_pubsub_numpat(mr_call_t *c);
+void cmd_pubsub_numsub(mr_call_t *c);
+void cmd_pubsub_shardchannels(mr_call_t *c);
+void cmd_pubsub_shardnumsub(mr_call_t *c);
+void cmd_pubsub_help(mr_call_t *c);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "mr/block.h"
 #include "mr/config.h"
+#include "mr/pubsub.h"
 #include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -222,7 +223,10 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
         mr_store_hash_hint_clear();
     }
     mr_dispatch_release();
-    if (c->out.len) mr_worker_queue_flush(c->w, c);
+    if (c->out.len) {
+        mr_conn_check_output_limit(c);
+        mr_worker_queue_flush(c->w, c);
+    }
     if (c->close_after_reply) {
         mr_worker_queue_flush(c->w, c);
         return len;
@@ -345,6 +349,7 @@ void mr_conn_close(mr_conn_t *c) {
 void mr_conn_destroy(mr_conn_t *c) {
     mr_worker_t *w = c->w;
     end_wait(c);
+    if (c->psub) mr_pubsub_conn_reset(c); /* no message finds it any more */
     pthread_mutex_lock(&w->clients_lock);
     if (c->prev) c->prev->next = c->next;
     else w->clients = c->next;
@@ -408,6 +413,16 @@ void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd) {
  * other threads report them as 0 rather than race with it. Caller holds
  * c->w->clients_lock when c belongs to another worker. */
 void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own);
+
+/* CLIENT LIST flags: b blocked, P subscribed (in Redis's order), N none. */
+static const char *flags_of(const mr_conn_t *c) {
+    bool b = atomic_load_explicit(&c->blocked, memory_order_relaxed);
+    bool p = atomic_load_explicit(&c->nsub, memory_order_relaxed) +
+                 atomic_load_explicit(&c->npsub, memory_order_relaxed) +
+                 atomic_load_explicit(&c->nssub, memory_order_relaxed) > 0;
+    return b && p ? "bP" : b ? "b" : p ? "P" : "N";
+}
+
 void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
     int64_t now = mr_mstime();
     const mr_cmd_t *cmd = atomic_load_explicit(&c->last_cmd, memory_order_relaxed);
@@ -418,14 +433,16 @@ void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
     mr_buf_printf(
         out,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu "
+        "db=%d sub=%d psub=%d ssub=%d multi=-1 qbuf=%zu qbuf-free=%zu "
         "argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 omem=%zu "
         "tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=%d\n",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
         (long long)((now - atomic_load_explicit(&c->last_ms, memory_order_relaxed)) / 1000),
-        atomic_load_explicit(&c->blocked, memory_order_relaxed) ? "b" : "N",
-        atomic_load_explicit(&c->db, memory_order_relaxed), qbuf, qfree,
+        flags_of(c), atomic_load_explicit(&c->db, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->nsub, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->npsub, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->nssub, memory_order_relaxed), qbuf, qfree,
         own ? c->in.cap : 0, obl, omem,
         sizeof *c + qbuf + qfree + omem, cmd ? cmd->fullname : "NULL",
         atomic_load_explicit(&c->resp, memory_order_relaxed));

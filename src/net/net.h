@@ -68,6 +68,14 @@ struct mr_conn {
      * durable up to hold_pos; held_listed: on the worker's held list */
     uint64_t hold_pos;
     bool held_listed;
+
+    /* pub/sub (conn_push.c): the module's state, the counts CLIENT LIST
+     * shows, and since when pending output is over the soft limit of
+     * client-output-buffer-limit (0: it is not) */
+    struct mr_psub *psub;
+    bool pubsub_mode;
+    _Atomic int32_t nsub, npsub, nssub;
+    int64_t obuf_soft_since;
 };
 
 struct mr_worker {

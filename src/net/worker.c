@@ -14,6 +14,7 @@
 
 #include "mr/block.h"
 #include "mr/config.h"
+#include "mr/pubsub.h"
 #include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -366,6 +367,7 @@ static void shutdown_worker(mr_worker_t *w) {
     for (uint32_t s = 0; s < w->nslots; s++)
         if (w->slots[s]) mr_conn_destroy(w->slots[s]);
     mr_block_thread_exit();
+    mr_pubsub_thread_exit();
     io_uring_queue_exit(&w->ring);
     mr_free(w->bufs);
     free(w->br);
@@ -406,8 +408,13 @@ static void *worker_main(void *arg) {
             io_uring_buf_ring_advance(w->br, (int)w->buf_returned);
             w->buf_returned = 0;
         }
+        /* messages published this turn go out before the inbox is
+         * drained, and what the drained tasks published (a blocked
+         * client's pipeline) after it */
+        if (mr_pubsub_pending()) mr_pubsub_flush();
         if (atomic_load_explicit(&w->inbox, memory_order_relaxed))
             mr_mailbox_drain(w);
+        if (mr_pubsub_pending()) mr_pubsub_flush();
         flush_all(w);
         arm_block_timer(w);
     }

@@ -12,6 +12,7 @@
 #include "cmd/handlers.h"
 #include "mr/cmd.h"
 #include "mr/conn.h"
+#include "mr/pubsub.h"
 #include "mr/reply.h"
 #include "mr/store.h"
 #include "proto/errors.h"
@@ -26,6 +27,16 @@
 void cmd_ping(mr_call_t *c) {
     if (c->argc > 2) {
         mr_reply_arity_err(c);
+        return;
+    }
+    if (c->conn && mr_conn_pubsub_mode(c->conn) && c->reply->resp == 2) {
+        /* a subscriber's PING is answered like a message: "pong", payload */
+        mr_reply_array(c->reply, 2);
+        mr_reply_bulk_cstr(c->reply, "pong");
+        if (c->argc == 2)
+            mr_reply_bulk(c->reply, c->argv[1].ptr, c->argv[1].len);
+        else
+            mr_reply_bulk(c->reply, "", 0);
         return;
     }
     if (c->argc == 1)
@@ -133,10 +144,12 @@ void cmd_hello(mr_call_t *c) {
 }
 
 void cmd_reset(mr_call_t *c) {
-    /* Of what Redis's RESET undoes, MiniRedis keeps only these: no MULTI,
-     * subscriptions, tracking or authentication state exists yet. */
+    /* Of what Redis's RESET undoes, MiniRedis has these: the database,
+     * the name, the protocol and the subscriptions (no tracking or
+     * authentication state exists yet). */
     c->db = 0;
     if (c->conn) {
+        mr_pubsub_conn_reset(c->conn);
         mr_conn_set_db(c->conn, 0);
         mr_conn_set_name(c->conn, NULL, 0);
         mr_conn_set_resp(c->conn, 2);
