@@ -3,6 +3,13 @@
 #define MR_HANDLERS_H
 
 #include "mr/cmd.h"
+#include "mr/notify.h"
+
+/* A keyspace notification (mr/notify.h) for argv[i] in the call's db. */
+static inline void notify_arg(const mr_call_t *c, int type, const char *event,
+                              int i) {
+    mr_notify(type, event, c->argv[i].ptr, c->argv[i].len, c->db);
+}
 
 /* src/types/t_string.c */
 void cmd_get(mr_call_t *c);

@@ -48,9 +48,11 @@ static bool lookup_set(mr_call_t *call, int i, bool write, mr_entry_t **ent,
 
 /* Deletes argv[i] when its set has become empty. */
 static void drop_if_empty(mr_call_t *call, int i, mr_ft_t *ft) {
-    if (mr_ft_count(ft) == 0)
+    if (mr_ft_count(ft) == 0) {
         mr_db_delete_locked(call->db, call->argv[i].ptr, call->argv[i].len,
                             call->now_ms);
+        notify_arg(call, MR_NOTIFY_GENERIC, "del", i);
+    }
 }
 
 static void reply_key(mr_reply_t *r, const mr_ft_entry_t *e) {
@@ -89,6 +91,7 @@ void cmd_sadd(mr_call_t *call) {
         if (!existed) added++;
     }
     call->dirty += added;
+    if (added) notify_arg(call, MR_NOTIFY_SET, "sadd", 1);
     mr_reply_int(call->reply, added);
 }
 
@@ -100,6 +103,7 @@ void cmd_srem(mr_call_t *call) {
         for (int i = 2; i < call->argc && mr_ft_count(ft) > 0; i++)
             if (mr_ft_delete(ft, call->argv[i].ptr, call->argv[i].len))
                 removed++;
+        if (removed) notify_arg(call, MR_NOTIFY_SET, "srem", 1);
         drop_if_empty(call, 1, ft);
     }
     call->dirty += removed;
@@ -211,6 +215,7 @@ void cmd_spop(mr_call_t *call) {
         prop_srem(call, 1);
         pop_one(call, ft);
         call->dirty++;
+        notify_arg(call, MR_NOTIFY_SET, "spop", 1);
         drop_if_empty(call, 1, ft);
         return;
     }
@@ -227,11 +232,14 @@ void cmd_spop(mr_call_t *call) {
         mr_prop_arg_str(call, call->argv[1]);
         mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
                             call->now_ms);
+        notify_arg(call, MR_NOTIFY_SET, "spop", 1);
+        notify_arg(call, MR_NOTIFY_GENERIC, "del", 1);
         return;
     }
     mr_ft_t *now = pop_many(call, ft, (size_t)count);
     if (now != ft) mr_entry_set_obj(e, MR_ENC_HASHTABLE, now);
     call->dirty += count;
+    notify_arg(call, MR_NOTIFY_SET, "spop", 1);
 }
 
 /* SRANDMEMBER key count, 0 < count < size, distinct members. */
@@ -328,6 +336,7 @@ void cmd_smove(mr_call_t *call) {
         mr_reply_int(call->reply, 0);
         return;
     }
+    notify_arg(call, MR_NOTIFY_SET, "srem", 1);
     drop_if_empty(call, 1, src);
     if (!dst) {
         dst = mr_ft_create(MR_FT_SET);
@@ -336,6 +345,7 @@ void cmd_smove(mr_call_t *call) {
     }
     add_member(dst, m);
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_SET, "sadd", 2);
     mr_reply_int(call->reply, 1);
 }
 
@@ -446,12 +456,15 @@ static void store_result(mr_call_t *call, mr_ft_t *res) {
     if (n == 0) {
         mr_ft_free(res);
         if (existed) call->dirty++;
+        if (existed) notify_arg(call, MR_NOTIFY_GENERIC, "del", 1);
         mr_reply_int(call->reply, 0);
         return;
     }
     mr_db_add_obj_locked(call->db, dst.ptr, dst.len, MR_T_SET,
                          MR_ENC_HASHTABLE, res);
     call->dirty++;
+    /* the event is the command's name: sinterstore, sunionstore, ... */
+    notify_arg(call, MR_NOTIFY_SET, call->cmd ? call->cmd->name : "", 1);
     mr_reply_int(call->reply, (long long)n);
 }
 
