@@ -83,6 +83,11 @@ void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out);
 /* Appends one line per client, every worker's; ids (if n_ids > 0) filters
  * like CLIENT LIST ID. */
 void mr_clients_list(mr_buf_t *out, const uint64_t *ids, int n_ids);
+/* Client classes for CLIENT LIST/KILL TYPE: a client with a subscription
+ * is "pubsub", any other "normal" (there are no replicas or masters). */
+enum { MR_CLIENT_ANY = 0, MR_CLIENT_NORMAL, MR_CLIENT_PUBSUB };
+/* Appends the lines of every worker's clients of class `type`. */
+void mr_clients_list_type(mr_buf_t *out, int type);
 
 typedef struct mr_kill_filter {
     bool has_id;
@@ -90,6 +95,7 @@ typedef struct mr_kill_filter {
     const char *addr;  /* "ip:port" or NULL */
     const char *laddr; /* "ip:port" or NULL */
     const char *user;  /* only "default" exists before ACLs */
+    int type;          /* MR_CLIENT_*: TYPE normal|pubsub */
     bool skipme;       /* default true, as in Redis */
     uint64_t self_id;  /* the caller's id, for skipme */
 } mr_kill_filter_t;

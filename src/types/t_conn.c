@@ -188,15 +188,21 @@ void cmd_client_info(mr_call_t *c) {
     mr_buf_free(&line);
 }
 
-/* Redis's client types. Every MiniRedis client is "normal": there are no
- * replicas, masters or subscribers yet. Returns -1 for an unknown name. */
-enum { CTYPE_NORMAL, CTYPE_OTHER };
+/* Redis's client types. A MiniRedis client is "pubsub" while it has a
+ * subscription, else "normal": there are no replicas or masters.
+ * Returns -1 for an unknown name. */
+enum { CTYPE_NORMAL, CTYPE_PUBSUB, CTYPE_OTHER };
 static int client_type(mr_str_t s) {
     if (mr_str_eq_ci(s, "normal")) return CTYPE_NORMAL;
+    if (mr_str_eq_ci(s, "pubsub")) return CTYPE_PUBSUB;
     if (mr_str_eq_ci(s, "master") || mr_str_eq_ci(s, "replica") ||
-        mr_str_eq_ci(s, "slave") || mr_str_eq_ci(s, "pubsub"))
+        mr_str_eq_ci(s, "slave"))
         return CTYPE_OTHER;
     return -1;
+}
+
+static int client_class(int ctype) {
+    return ctype == CTYPE_PUBSUB ? MR_CLIENT_PUBSUB : MR_CLIENT_NORMAL;
 }
 
 static void reply_unknown_type(mr_call_t *c, mr_str_t s) {
@@ -214,7 +220,7 @@ void cmd_client_list(mr_call_t *c) {
             reply_unknown_type(c, c->argv[3]);
             return;
         }
-        if (t == CTYPE_NORMAL) mr_clients_list(&out, NULL, 0);
+        if (t != CTYPE_OTHER) mr_clients_list_type(&out, client_class(t));
     } else if (c->argc > 3 && mr_str_eq_ci(c->argv[2], "id")) {
         int n = c->argc - 3;
         uint64_t *ids = mr_xmalloc(sizeof *ids * (size_t)n);
@@ -260,6 +266,10 @@ static void describe_field(const char *line, size_t len, const char *key,
 /* Whether the filter (type aside) matches the calling connection. */
 static bool kill_matches_self(const mr_conn_t *conn, const mr_kill_filter_t *f) {
     if (f->has_id && f->id != mr_conn_id(conn)) return false;
+    if (f->type != MR_CLIENT_ANY &&
+        f->type != (mr_conn_pubsub_mode(conn) ? MR_CLIENT_PUBSUB
+                                              : MR_CLIENT_NORMAL))
+        return false;
     if (f->user && strcmp(f->user, "default") != 0) return false;
     if (f->addr || f->laddr) {
         mr_buf_t line = {0};
@@ -313,7 +323,8 @@ void cmd_client_kill(mr_call_t *c) {
                     reply_unknown_type(c, *val);
                     goto done;
                 }
-                if (t != CTYPE_NORMAL) other_type = true;
+                if (t == CTYPE_OTHER) other_type = true;
+                else f.type = client_class(t);
             } else if (mr_str_eq_ci(*opt, "addr")) {
                 mr_free(addr);
                 f.addr = addr = arg_cstr(val);

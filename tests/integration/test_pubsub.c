@@ -334,6 +334,25 @@ Test(pubsub, disconnect_and_reset_unsubscribe) {
     close(p);
 }
 
+Test(pubsub, client_type_pubsub) {
+    int s = conn(), c = conn();
+    expect_cmd(s, confirm("subscribe", "ps:type", 1), "SUBSCRIBE", "ps:type");
+    h_bytes_t l = h_call(c, "CLIENT", "LIST", "TYPE", "pubsub", NULL);
+    cr_assert_not_null(l.buf);
+    cr_assert(strstr(l.buf, "flags=P") && strstr(l.buf, "cmd=subscribe"),
+              "%s", l.buf);
+    h_bytes_free(&l);
+    l = h_call(c, "CLIENT", "LIST", "TYPE", "normal", NULL);
+    cr_assert_not_null(l.buf);
+    cr_assert(!strstr(l.buf, "flags=P"), "%s", l.buf);
+    h_bytes_free(&l);
+    expect_cmd(c, ":1\r\n", "CLIENT", "KILL", "TYPE", "pubsub");
+    cr_assert(h_is_closed(s, 2000));
+    wait_numsub(c, "ps:type", 0);
+    close(s);
+    close(c);
+}
+
 /* ---- the output buffer limit ---- */
 
 /* A dedicated server with a small pubsub limit: a subscriber that never
