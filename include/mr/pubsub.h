@@ -45,6 +45,10 @@ void mr_pubsub_free(void);
 long mr_pubsub_publish(mr_ps_kind_t kind, const char *ch, size_t chlen,
                        const char *msg, size_t mlen);
 
+/* Distinct names of kind with a subscriber, every worker (INFO stats
+ * pubsub_channels / pubsub_patterns / pubsubshard_channels, NUMPAT). */
+long mr_pubsub_names(mr_ps_kind_t kind);
+
 /* Posts (or delivers, for this worker's own clients) everything this
  * thread has published since the last call. A worker calls it once per loop
  * turn, before and after draining its inbox. */

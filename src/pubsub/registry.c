@@ -150,6 +150,8 @@ long reg_names(mr_ps_kind_t kind) {
     return atomic_load_explicit(&regs[kind].names, memory_order_relaxed);
 }
 
+long mr_pubsub_names(mr_ps_kind_t kind) { return reg_names(kind); }
+
 void reg_each_name(mr_ps_kind_t kind, mr_str_t pat, reg_name_fn fn,
                    void *ctx) {
     registry_t *r = &regs[kind];
