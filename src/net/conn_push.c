@@ -63,8 +63,9 @@ static bool over_limit(mr_conn_t *c, size_t pending) {
         c->obuf_soft_since = now;
         return false;
     }
-    return now - c->obuf_soft_since >
-           MR_CFG(obuf_limit[k][MR_OBUF_SECS]) * 1000;
+    /* whole seconds, as Redis counts them */
+    return (now - c->obuf_soft_since) / 1000 >
+           MR_CFG(obuf_limit[k][MR_OBUF_SECS]);
 }
 
 static void close_over_limit(mr_conn_t *c) {
@@ -80,11 +81,7 @@ static void close_over_limit(mr_conn_t *c) {
 }
 
 void mr_conn_check_output_limit(mr_conn_t *c) {
-    if (c->closing) return;
-    size_t pending = pending_output(c);
-    /* the common case, a small reply: one comparison */
-    if (pending < 65536 && c->obuf_soft_since == 0) return;
-    if (over_limit(c, pending)) close_over_limit(c);
+    if (!c->closing && over_limit(c, pending_output(c))) close_over_limit(c);
 }
 
 void mr_conn_push(mr_conn_t *c, const char *frame, size_t len) {
