@@ -136,6 +136,10 @@ extern _Atomic uint64_t mr_connected; /* clients on every worker */
 /* operating it: workers past their set-up (rings, buffers allocated) */
 extern _Atomic unsigned mr_workers_ready;
 
+/* Sets up what other threads reach of w (eventfds, client list lock,
+ * statistics): for every worker before any is started, so a worker never
+ * sees another's half made (CLIENT LIST, wake-ups). */
+void mr_worker_init(mr_worker_t *w);
 void mr_worker_start(mr_worker_t *w);
 /* After the worker is joined and no thread can wake it any more (the AOF
  * thread stopped): closes its eventfds. */

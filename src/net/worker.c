@@ -427,7 +427,7 @@ void mr_worker_free_fds(mr_worker_t *w) {
     mr_worker_durable_free(w);
 }
 
-void mr_worker_start(mr_worker_t *w) {
+void mr_worker_init(mr_worker_t *w) {
     /* blocking: io_uring waits on it by polling; writers never fill a
      * 64-bit counter */
     w->wake_fd = eventfd(0, EFD_CLOEXEC);
@@ -439,6 +439,9 @@ void mr_worker_start(mr_worker_t *w) {
     w->free_head = UINT32_MAX;
     pthread_mutex_init(&w->clients_lock, NULL);
     mr_stats_register(&w->stats);
+}
+
+void mr_worker_start(mr_worker_t *w) {
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
         mr_log(MR_LOG_WARNING, "pthread_create failed");
         abort();

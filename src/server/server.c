@@ -291,6 +291,7 @@ int mr_server_run(void) {
     }
 
     mr_supervise_resolve(); /* operating it */
+    for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_init(&mr_workers[i]);
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_start(&mr_workers[i]);
     mr_log(MR_LOG_NOTICE, "Server initialized: %u worker threads, pid %d",
            mr_nworkers, (int)getpid());
