@@ -364,6 +364,13 @@ static void handle_cqe(mr_worker_t *w, struct io_uring_cqe *cqe) {
 }
 
 static void shutdown_worker(mr_worker_t *w) {
+    /* A server stopped during start-up: this ring stays mapped until every
+     * worker has mapped its own, or the kernel could hand its addresses to
+     * a later worker's ring, which ThreadSanitizer reports as two threads
+     * writing the same SQE memory. Bounded: set-up never blocks. */
+    for (int i = 0; i < 5000 && atomic_load(&mr_workers_ready) < mr_nworkers;
+         i++)
+        usleep(1000);
     for (uint32_t s = 0; s < w->nslots; s++)
         if (w->slots[s]) mr_conn_destroy(w->slots[s]);
     mr_block_thread_exit();
