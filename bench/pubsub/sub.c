@@ -57,7 +57,7 @@ int main(int argc, char **argv) {
     int ep = epoll_create1(0);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0, tries = 0; i < n; i++) {
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
             perror("connect");
@@ -74,11 +74,19 @@ int main(int argc, char **argv) {
         size_t got = 0;
         while (got < 8 || memcmp(buf + got - 4, ":1\r\n", 4) != 0) {
             ssize_t r = read(fd, buf + got, sizeof buf - got);
-            if (r <= 0) {
+            if (r <= 0) break;
+            got += (size_t)r;
+        }
+        if (got < 8 || memcmp(buf + got - 4, ":1\r\n", 4) != 0) {
+            /* a burst of connects can overflow a listen backlog: retry */
+            close(fd);
+            if (++tries > 20) {
                 fprintf(stderr, "subscribe %d failed\n", i);
                 return 1;
             }
-            got += (size_t)r;
+            usleep(10000);
+            i--;
+            continue;
         }
         conns[i].fd = fd;
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &conns[i]};
