@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "mr/block.h"
+#include "mr/pubsub.h"
 #include "mr/cmd.h"
 #include "mr/config.h"
 #include "mr/multi.h"
@@ -102,11 +103,13 @@ int main(int argc, char **argv) {
     mr_store_init(SHARD_BITS, mr_config.databases);
     mr_block_init(mr_store_nshards());
     mr_multi_init(mr_store_nshards());
+    mr_pubsub_init();
     mr_cmd_table_init();
     log_start();
     int rc = mr_server_run();
     mr_multi_free();
     mr_block_free();
+    mr_pubsub_free();
     mr_store_free();
     return rc;
 }

@@ -38,6 +38,9 @@ enum {
      * the handler needs none (MULTI) or takes its own through
      * mr_dispatch_lock() / mr_dispatch_unlock_or_keep() (EXEC) */
     MR_CMD_OWN_LOCKS = 1u << 21,
+    /* not a Redis flag: allowed to a RESP2 client in pub/sub mode (the
+     * (P|S)SUBSCRIBE family, PING, QUIT, RESET) */
+    MR_CMD_PUBSUB_OK = 1u << 22,
 };
 
 /* Key-spec flags (COMMAND INFO key_specs), in the order Redis prints them. */

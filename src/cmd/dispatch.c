@@ -161,6 +161,17 @@ static const mr_cmd_t *resolve(mr_call_t *call, const mr_cmd_t **rejected) {
         *rejected = cmd;
         return NULL;
     }
+    /* pub/sub mode: a RESP2 connection only carries subscription traffic */
+    if (call->conn && !(cmd->flags & MR_CMD_PUBSUB_OK) &&
+        mr_conn_pubsub_mode(call->conn) && call->reply->resp == 2) {
+        mr_reply_errf(call->reply,
+                      "ERR Can't execute '%s': only (P|S)SUBSCRIBE / "
+                      "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+                      "this context",
+                      cmd->fullname);
+        *rejected = cmd;
+        return NULL;
+    }
     return cmd;
 }
 

@@ -215,12 +215,14 @@ static int cmp_u32(const void *a, const void *b) {
 
 /* Whether cmd may take shard locks of its own while it runs (see the top
  * of this file): keyless commands of the connection and transactions
- * groups never do. */
+ * groups never do, nor does pub/sub (its registry has locks of its own,
+ * always taken after shard locks; shard channels are not keys). */
 static bool walks_keyspace(const mr_cmd_t *cmd) {
-    if (cmd->flags & MR_CMD_NOLOCK) return true;
-    if (cmd->first > 0 || cmd->getkeys) return false;
     const char *g = cmd->group ? cmd->group
                   : cmd->parent ? cmd->parent->group : "";
+    if (strcmp(g, "pubsub") == 0) return false;
+    if (cmd->flags & MR_CMD_NOLOCK) return true;
+    if (cmd->first > 0 || cmd->getkeys) return false;
     return strcmp(g, "connection") != 0 && strcmp(g, "transactions") != 0;
 }
 

@@ -14,6 +14,7 @@
 #include "mr/config.h"
 #include "mr/multi.h"
 #include "mr/ops.h"
+#include "mr/pubsub.h"
 #include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -225,7 +226,10 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
         mr_store_hash_hint_clear();
     }
     mr_dispatch_release();
-    if (c->out.len) mr_worker_queue_flush(c->w, c);
+    if (c->out.len) {
+        mr_conn_check_output_limit(c);
+        mr_worker_queue_flush(c->w, c);
+    }
     if (c->close_after_reply) {
         mr_worker_queue_flush(c->w, c);
         return len;
@@ -351,6 +355,7 @@ void mr_conn_destroy(mr_conn_t *c) {
     mr_multi_conn_reset(c); /* a transaction dies with its client */
     mr_conn_monitor_stop(c);  /* operating it */
     mr_conn_pause_forget(c);
+    if (c->psub) mr_pubsub_conn_reset(c); /* no message finds it any more */
     pthread_mutex_lock(&w->clients_lock);
     if (c->prev) c->prev->next = c->next;
     else w->clients = c->next;
@@ -417,6 +422,10 @@ void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd) {
 static void describe_flags(const mr_conn_t *c, char out[16]) {
     char *p = out;
     if (atomic_load_explicit(&c->monitor, memory_order_relaxed)) *p++ = 'O';
+    if (atomic_load_explicit(&c->nsub, memory_order_relaxed) +
+            atomic_load_explicit(&c->npsub, memory_order_relaxed) +
+            atomic_load_explicit(&c->nssub, memory_order_relaxed) > 0)
+        *p++ = 'P';
     if (atomic_load_explicit(&c->blocked, memory_order_relaxed)) *p++ = 'b';
     if (c->is_unix) *p++ = 'U';
     if (atomic_load_explicit(&c->no_evict, memory_order_relaxed)) *p++ = 'e';
@@ -428,6 +437,7 @@ static void describe_flags(const mr_conn_t *c, char out[16]) {
  * other threads report them as 0 rather than race with it. Caller holds
  * c->w->clients_lock when c belongs to another worker. */
 void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own);
+
 void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
     int64_t now = mr_mstime();
     const mr_cmd_t *cmd = atomic_load_explicit(&c->last_cmd, memory_order_relaxed);
@@ -440,14 +450,16 @@ void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
     mr_buf_printf(
         out,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu "
+        "db=%d sub=%d psub=%d ssub=%d multi=-1 qbuf=%zu qbuf-free=%zu "
         "argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 omem=%zu "
         "tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=%d\n",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
         (long long)((now - atomic_load_explicit(&c->last_ms, memory_order_relaxed)) / 1000),
-        flags,
-        atomic_load_explicit(&c->db, memory_order_relaxed), qbuf, qfree,
+        flags, atomic_load_explicit(&c->db, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->nsub, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->npsub, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->nssub, memory_order_relaxed), qbuf, qfree,
         own ? c->in.cap : 0, obl, omem,
         sizeof *c + qbuf + qfree + omem, cmd ? cmd->fullname : "NULL",
         atomic_load_explicit(&c->resp, memory_order_relaxed));

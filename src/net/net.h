@@ -82,6 +82,13 @@ struct mr_conn {
     int pause_argc;
     struct mr_conn *pause_next;
     /* ---- end operating it ---- */
+    /* pub/sub (conn_push.c): the module's state, the counts CLIENT LIST
+     * shows, and since when pending output is over the soft limit of
+     * client-output-buffer-limit (0: it is not) */
+    struct mr_psub *psub;
+    bool pubsub_mode;
+    _Atomic int32_t nsub, npsub, nssub;
+    int64_t obuf_soft_since;
 };
 
 struct mr_worker {
@@ -142,6 +149,10 @@ extern _Atomic uint64_t mr_connected; /* clients on every worker */
 /* operating it: workers past their set-up (rings, buffers allocated) */
 extern _Atomic unsigned mr_workers_ready;
 
+/* Sets up what other threads reach of w (eventfds, client list lock,
+ * statistics): for every worker before any is started, so a worker never
+ * sees another's half made (CLIENT LIST, wake-ups). */
+void mr_worker_init(mr_worker_t *w);
 void mr_worker_start(mr_worker_t *w);
 /* After the worker is joined and no thread can wake it any more (the AOF
  * thread stopped): closes its eventfds. */

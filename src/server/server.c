@@ -297,6 +297,7 @@ int mr_server_run(void) {
     }
 
     mr_supervise_resolve(); /* operating it */
+    for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_init(&mr_workers[i]);
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_start(&mr_workers[i]);
     char nthreads[16], port[16];
     snprintf(nthreads, sizeof nthreads, "%u", mr_nworkers);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mr/notify.h"
 #include "mr/block.h"
 #include "mr/object.h"
 #include "mr/stats.h"
@@ -120,6 +121,7 @@ static void note_expired(int db, const mr_entry_t *e) {
     MR_STAT_INC(expired_keys);
     if (watch_expired_hook) watch_expired_hook(db, mr_entry_key(e), e->klen);
     if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
+    mr_notify(MR_NOTIFY_EXPIRED, "expired", mr_entry_key(e), e->klen, db);
 }
 
 /* Builds an entry; meta carries type and clock bits (the expiry flag is set
@@ -390,6 +392,7 @@ mr_entry_t *mr_db_lookup_read_locked(int db, const void *key, size_t klen,
                                      int64_t now_ms) {
     mr_entry_t *e = mr_db_lookup_notouch_locked(db, key, klen, now_ms);
     if (e) touch(e, now_ms);
+    else mr_notify(MR_NOTIFY_KEY_MISS, "keymiss", key, klen, db);
     return e;
 }
 
@@ -425,6 +428,7 @@ mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,
                                   vlen);
         mr_dict_add(&s->dict, h, e);
         if (has) s->expires++;
+        mr_notify(MR_NOTIFY_NEW, "new", key, klen, db);
         return e;
     }
     mr_entry_t *old = *l;
@@ -463,6 +467,7 @@ mr_entry_t *mr_db_add_obj_locked(int db, const void *key, size_t klen,
                               MR_NO_EXPIRE, &obj, sizeof obj);
     mr_dict_add(&s->dict, h, e);
     key_added(h, db, e);
+    mr_notify(MR_NOTIFY_NEW, "new", key, klen, db);
     return e;
 }
 
@@ -550,6 +555,7 @@ mr_entry_t *mr_db_rename_locked(int sdb, mr_entry_t *e, int ddb,
     uint64_t h = key_hash(dkey, dklen);
     slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
     key_added(h, ddb, ne);
+    mr_notify(MR_NOTIFY_NEW, "new", dkey, dklen, ddb);
     return ne;
 }
 
@@ -575,6 +581,7 @@ mr_entry_t *mr_db_copy_locked(int sdb, const mr_entry_t *e, int ddb,
     uint64_t h = key_hash(dkey, dklen);
     slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
     key_added(h, ddb, ne);
+    mr_notify(MR_NOTIFY_NEW, "new", dkey, dklen, ddb);
     return ne;
 }
 
@@ -781,6 +788,8 @@ static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
             watch_expired_hook(db, mr_entry_key(x.dead[i]), x.dead[i]->klen);
         if (expire_hook)
             expire_hook(db, mr_entry_key(x.dead[i]), x.dead[i]->klen);
+        mr_notify(MR_NOTIFY_EXPIRED, "expired", mr_entry_key(x.dead[i]),
+                  x.dead[i]->klen, db);
         slot_remove(s, slot_link_of(s, entry_hash(x.dead[i]), x.dead[i]));
     }
     *expired += x.n;
