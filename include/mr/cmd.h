@@ -38,6 +38,9 @@ enum {
      * the handler needs none (MULTI) or takes its own through
      * mr_dispatch_lock() / mr_dispatch_unlock_or_keep() (EXEC) */
     MR_CMD_OWN_LOCKS = 1u << 21,
+    /* not a Redis flag: allowed to a RESP2 client in pub/sub mode (the
+     * (P|S)SUBSCRIBE family, PING, QUIT, RESET) */
+    MR_CMD_PUBSUB_OK = 1u << 22,
 };
 
 /* Key-spec flags (COMMAND INFO key_specs), in the order Redis prints them. */
@@ -163,6 +166,10 @@ struct mr_call {
      * commands answer as if their timeout had passed, as in Redis */
     bool in_exec;
     bool exec_watched; /* ... and some shard EXEC holds has watched keys */
+    /* operating it: set by dispatch when CLIENT PAUSE held the call (the
+     * connection keeps a copy of the request and runs it once the pause
+     * ends: mr_conn_hold); nothing ran and nothing was replied */
+    bool held;
 };
 
 /* ---- the table ---- */
@@ -214,6 +221,11 @@ bool mr_dispatch_unlock_or_keep(const mr_call_t *call, const uint32_t *ids,
  * holds: the handler, the watched keys it wrote, statistics. Its AOF
  * records go to the transaction (mr_aof_tx_*). */
 void mr_dispatch_in_exec(mr_call_t *call);
+/* operating it: argv indexes of the call's keys (call->cmd's key
+ * positions, as dispatch locks them); *idx points at `stack` (room for
+ * MR_KEYS_STACK) or at a heap array the caller frees. Returns the count. */
+#define MR_KEYS_STACK 16
+int mr_dispatch_key_positions(const mr_call_t *call, int *stack, int **idx);
 
 /* ---- helpers for handlers: parse an argument or reply the error ----
  * Each returns false after writing Redis's error to call->reply. */

@@ -70,6 +70,12 @@ typedef struct mr_config {
     _Atomic long long lfu_log_factor;
     _Atomic long long lfu_decay_time;
 
+    /* client-output-buffer-limit, by client class (MR_OBUF_*): hard and
+     * soft limits in bytes and the soft limit's seconds; 0 = none */
+    _Atomic long long obuf_limit[3][3];
+    /* notify-keyspace-events as MR_NOTIFY_* bits (mr/notify.h) */
+    _Atomic long long notify_keyspace_events;
+
     /* ---- operating it ---- */
     _Atomic long long slowlog_log_slower_than; /* us; -1: off, 0: all */
     _Atomic long long slowlog_max_len;
@@ -89,6 +95,9 @@ enum {
     MR_SUPERVISED_SYSTEMD,
     MR_SUPERVISED_AUTO,
 };
+
+enum { MR_OBUF_NORMAL = 0, MR_OBUF_REPLICA = 1, MR_OBUF_PUBSUB = 2 };
+enum { MR_OBUF_HARD = 0, MR_OBUF_SOFT = 1, MR_OBUF_SECS = 2 };
 
 enum { MR_FSYNC_EVERYSEC = 0, MR_FSYNC_ALWAYS = 1, MR_FSYNC_NO = 2 };
 

@@ -50,10 +50,50 @@ void mr_conn_hold_until(mr_conn_t *c, uint64_t pos);
  * the connection (mr_multi_conn_reset). Own worker only. */
 struct mr_multi;
 struct mr_multi **mr_conn_multi(mr_conn_t *c);
+/* ---- pub/sub (mr/pubsub.h) ---- */
+/* The pub/sub module's per-connection state (NULL until the first
+ * subscription); the module owns what it points at. Own worker only. */
+struct mr_psub;
+struct mr_psub **mr_conn_psub(mr_conn_t *c);
+/* Records c's subscription counts (CLIENT LIST sub/psub/ssub, flag P) and
+ * whether c is in Redis's pub/sub mode (any subscription). */
+void mr_conn_set_pubsub(mr_conn_t *c, long nsub, long npsub, long nssub);
+/* In pub/sub mode: RESP2 clients may then run only the (P|S)SUBSCRIBE
+ * family, PING, QUIT and RESET. */
+bool mr_conn_pubsub_mode(const mr_conn_t *c);
+/* Where c lives, for messages sent to it from other workers. */
+void mr_conn_ref(const mr_conn_t *c, unsigned *worker, uint32_t *slot,
+                 uint32_t *gen);
+/* The calling worker's connection at (slot, gen), if it is still the same
+ * connection, open and subscribed to something; else NULL. */
+mr_conn_t *mr_conn_by_ref(uint32_t slot, uint32_t gen);
+/* Appends a pub/sub frame built as a RESP2 array ('*' first): under RESP3
+ * its first byte becomes '>' (a push). Applies client-output-buffer-limit:
+ * a client past its class's hard limit, or over the soft limit for longer
+ * than its seconds, is closed and the frame dropped. Own worker only. */
+void mr_conn_push(mr_conn_t *c, const char *frame, size_t len);
+/* Applies client-output-buffer-limit to c's pending output (after
+ * replies); closes c when it is over. Own worker only. */
+void mr_conn_check_output_limit(mr_conn_t *c);
 
 /* ---- operating it ---- */
 /* "ip:port" of the peer ("path:0" on the Unix socket). */
 const char *mr_conn_addr(const mr_conn_t *c);
+/* MONITOR: from now on c receives every command any worker runs; stop
+ * (RESET, or the connection closing) ends it. Own worker. */
+void mr_conn_monitor_start(mr_conn_t *c);
+void mr_conn_monitor_stop(mr_conn_t *c);
+/* CLIENT NO-EVICT: stored and shown in CLIENT LIST (flag e); it will
+ * matter once client eviction (maxmemory-clients) exists. */
+void mr_conn_set_no_evict(mr_conn_t *c, bool on);
+/* CLIENT PAUSE timeout [WRITE|ALL] until end_ms (mr_mstime), and CLIENT
+ * UNPAUSE; any worker. */
+void mr_clients_pause(int64_t end_ms, bool all);
+void mr_clients_unpause(void);
+/* Dispatch held this request for the pause: c keeps a copy, stops running
+ * its pipeline, and its worker runs the request once the pause ends. Own
+ * worker. */
+void mr_conn_hold(mr_conn_t *c, const mr_str_t *argv, int argc);
 /* ---- end operating it ---- */
 
 /* Appends this client's CLIENT LIST / CLIENT INFO line (with "\n"). */
@@ -63,6 +103,11 @@ void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out);
 /* Appends one line per client, every worker's; ids (if n_ids > 0) filters
  * like CLIENT LIST ID. */
 void mr_clients_list(mr_buf_t *out, const uint64_t *ids, int n_ids);
+/* Client classes for CLIENT LIST/KILL TYPE: a client with a subscription
+ * is "pubsub", any other "normal" (there are no replicas or masters). */
+enum { MR_CLIENT_ANY = 0, MR_CLIENT_NORMAL, MR_CLIENT_PUBSUB };
+/* Appends the lines of every worker's clients of class `type`. */
+void mr_clients_list_type(mr_buf_t *out, int type);
 
 typedef struct mr_kill_filter {
     bool has_id;
@@ -70,6 +115,7 @@ typedef struct mr_kill_filter {
     const char *addr;  /* "ip:port" or NULL */
     const char *laddr; /* "ip:port" or NULL */
     const char *user;  /* only "default" exists before ACLs */
+    int type;          /* MR_CLIENT_*: TYPE normal|pubsub */
     bool skipme;       /* default true, as in Redis */
     uint64_t self_id;  /* the caller's id, for skipme */
 } mr_kill_filter_t;

@@ -96,5 +96,23 @@ void mr_log_open(const char *path);
 void mr_log_set_level(int level);
 void mr_log(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* mr_log with structured fields: kv holds npairs name, value strings. The
+ * json format puts them in "fields"; the text format, whose message says
+ * the same, leaves them out. */
+void mr_log_fields(int level, const char *const *kv, int npairs,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Whether a line of this level would be written. */
+bool mr_log_enabled(int level);
+/* log-format: false text (Redis's lines), true json. Any thread. */
+void mr_log_set_format(int json);
+/* Names the calling thread's role for the json "thread" field ("main" when
+ * unset): "worker 0", "aof", "audit". */
+void mr_log_set_thread(const char *role);
+
+/* ---- JSON strings (log, audit log) ---- */
+/* Appends s as a quoted JSON string: escapes, and bytes outside valid
+ * UTF-8 as \u00XX (the byte read as Latin-1). */
+void mr_json_str(mr_buf_t *b, const char *s, size_t n);
+void mr_json_cstr(mr_buf_t *b, const char *s);
 
 #endif

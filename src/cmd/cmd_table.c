@@ -34,6 +34,9 @@
 #define BLK MR_CMD_BLOCKING
 #define SS MR_CMD_SKIP_SLOWLOG
 #define OWN MR_CMD_OWN_LOCKS
+#define PS MR_CMD_PUBSUB
+#define PSOK MR_CMD_PUBSUB_OK
+#define NK MR_KS_NOT_KEY
 
 /* key-spec flags */
 #define RO MR_KS_RO
@@ -98,6 +101,36 @@ static const mr_cmd_arg_t args_client_list[] = {
     {"id", BLOCK, 0, "ID", "6.2.0", OPT, args_client_list_1},
     {NULL},
 };
+
+/* operating it */
+static const char *const hist_client_pause[] = {
+    "6.2.0", "`CLIENT PAUSE WRITE` mode added along with the `mode` option.",
+    NULL,
+};
+
+static const mr_cmd_arg_t args_client_pause_0[] = {
+    {"write", TOK, 0, "WRITE", NULL, 0, NULL},
+    {"all", TOK, 0, "ALL", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_pause[] = {
+    {"timeout", INT, 0, NULL, NULL, 0, NULL},
+    {"mode", ONEOF, 0, NULL, "6.2.0", OPT, args_client_pause_0},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_no_evict_0[] = {
+    {"on", TOK, 0, "ON", NULL, 0, NULL},
+    {"off", TOK, 0, "OFF", NULL, 0, NULL},
+    {NULL},
+};
+
+static const mr_cmd_arg_t args_client_no_evict[] = {
+    {"enabled", ONEOF, 0, NULL, NULL, 0, args_client_no_evict_0},
+    {NULL},
+};
+/* end operating it */
 
 static const char *const hist_client_kill[] = {
     "2.8.12", "Added new filter format.",
@@ -1551,6 +1584,14 @@ static mr_cmd_t client_subcmds[] = {
         .tips = "nondeterministic_output", .complexity = "O(N) where N is the number of client connections", .history = hist_client_list, .args = args_client_list},
     {"kill", cmd_client_kill, -3, A|N|L|S, 0, 0, 0, "connection", "Kill the connection of a client", "2.4.0", "@admin @slow @dangerous @connection",
         .complexity = "O(N) where N is the number of client connections", .history = hist_client_kill, .args = args_client_kill},
+    /* operating it */
+    {"pause", cmd_client_pause, -3, A|N|L|S, 0, 0, 0, "connection", "Stop processing commands from clients for some time", "2.9.50", "@admin @slow @dangerous @connection",
+        .complexity = "O(1)", .history = hist_client_pause, .args = args_client_pause},
+    {"unpause", cmd_client_unpause, 2, A|N|L|S, 0, 0, 0, "connection", "Resume processing of clients that were paused", "6.2.0", "@admin @slow @dangerous @connection",
+        .complexity = "O(N) Where N is the number of paused clients"},
+    {"no-evict", cmd_client_no_evict, 3, A|N|L|S, 0, 0, 0, "connection", "Set client eviction mode for the current connection", "7.0.0", "@admin @slow @dangerous @connection",
+        .complexity = "O(1)", .args = args_client_no_evict},
+    /* end operating it */
     {"help", cmd_client_help, 2, L|S, 0, 0, 0, "connection", "Show helpful text about the different subcommands", "5.0.0", "@slow @connection",
         .complexity = "O(1)"},
     {NULL},
@@ -1643,6 +1684,74 @@ static mr_cmd_t memory_subcmds[] = {
     {NULL},
 };
 /* ---- end operating it: subcommands ---- */
+
+/* ---- pub/sub ---- */
+static const mr_cmd_arg_t args_subscribe[] = {
+    {"channel", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_unsubscribe[] = {
+    {"channel", STR, 0, NULL, NULL, OPT|MUL, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_psubscribe_0[] = {
+    {"pattern", PAT, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_psubscribe[] = {
+    {"pattern", BLOCK, 0, NULL, NULL, MUL, args_psubscribe_0},
+    {NULL},
+};
+static const mr_cmd_arg_t args_punsubscribe[] = {
+    {"pattern", PAT, 0, NULL, NULL, OPT|MUL, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_publish[] = {
+    {"channel", STR, 0, NULL, NULL, 0, NULL},
+    {"message", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_ssubscribe[] = {
+    {"shardchannel", STR, 0, NULL, NULL, MUL, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_sunsubscribe[] = {
+    {"shardchannel", STR, 0, NULL, NULL, OPT|MUL, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_spublish[] = {
+    {"shardchannel", STR, 0, NULL, NULL, 0, NULL},
+    {"message", STR, 0, NULL, NULL, 0, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_pubsub_channels[] = {
+    {"pattern", PAT, 0, NULL, NULL, OPT, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_pubsub_numsub[] = {
+    {"channel", STR, 0, NULL, NULL, OPT|MUL, NULL},
+    {NULL},
+};
+static const mr_cmd_arg_t args_pubsub_shardnumsub[] = {
+    {"shardchannel", STR, 0, NULL, NULL, OPT|MUL, NULL},
+    {NULL},
+};
+
+static mr_cmd_t pubsub_subcmds[] = {
+    {"channels", cmd_pubsub_channels, -2, PS|L|S, 0, 0, 0, "pubsub", "List active channels", "2.8.0", "@pubsub @slow",
+        .complexity = "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)", .args = args_pubsub_channels},
+    {"numpat", cmd_pubsub_numpat, 2, PS|L|S, 0, 0, 0, "pubsub", "Get the count of unique patterns pattern subscriptions", "2.8.0", "@pubsub @slow",
+        .complexity = "O(1)"},
+    {"numsub", cmd_pubsub_numsub, -2, PS|L|S, 0, 0, 0, "pubsub", "Get the count of subscribers for channels", "2.8.0", "@pubsub @slow",
+        .complexity = "O(N) for the NUMSUB subcommand, where N is the number of requested channels", .args = args_pubsub_numsub},
+    {"shardchannels", cmd_pubsub_shardchannels, -2, PS|L|S, 0, 0, 0, "pubsub", "List active shard channels", "7.0.0", "@pubsub @slow",
+        .complexity = "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).", .args = args_pubsub_channels},
+    {"shardnumsub", cmd_pubsub_shardnumsub, -2, PS|L|S, 0, 0, 0, "pubsub", "Get the count of subscribers for shard channels", "7.0.0", "@pubsub @slow",
+        .complexity = "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels", .args = args_pubsub_shardnumsub},
+    {"help", cmd_pubsub_help, 2, L|S, 0, 0, 0, "pubsub", "Show helpful text about the different subcommands", "6.2.0", "@slow",
+        .complexity = "O(1)"},
+    {NULL},
+};
 
 static mr_cmd_t table[] = {
     /* strings */
@@ -1857,17 +1966,17 @@ static mr_cmd_t table[] = {
         .key_specs = KEY_SPECS({OW|UPD, 1, 0, 1, 0}, {RO|ACC, 2, -1, 1, 0}), .complexity = "O(N) where N is the total number of elements in all given sets.", .args = args_sdiffstore},
     {"sscan", cmd_sscan, -3, R, 1, 1, 1, "set", "Incrementally iterate Set elements", "2.8.0", "@read @set @slow",
         .tips = "nondeterministic_output", .key_specs = KEY_SPECS({RO|ACC, 1, 0, 1, 0}), .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", .args = args_sscan},
-    {"ping", cmd_ping, -1, F, 0, 0, 0, "connection", "Ping the server", "1.0.0", "@fast @connection",
+    {"ping", cmd_ping, -1, F|PSOK, 0, 0, 0, "connection", "Ping the server", "1.0.0", "@fast @connection",
         .tips = "request_policy:all_shards response_policy:all_succeeded", .complexity = "O(1)", .args = args_ping},
     {"echo", cmd_echo, 2, L|S|F, 0, 0, 0, "connection", "Echo the given string", "1.0.0", "@fast @connection",
         .complexity = "O(1)", .args = args_echo},
-    {"quit", cmd_quit, -1, N|L|S|F|NA|B, 0, 0, 0, "connection", "Close the connection", "1.0.0", "@fast @connection",
+    {"quit", cmd_quit, -1, N|L|S|F|NA|B|PSOK, 0, 0, 0, "connection", "Close the connection", "1.0.0", "@fast @connection",
         .complexity = "O(1)"},
     {"select", cmd_select, 2, L|S|F, 0, 0, 0, "connection", "Change the selected database for the current connection", "1.0.0", "@fast @connection",
         .complexity = "O(1)", .args = args_select},
     {"hello", cmd_hello, -1, N|L|S|F|NA|B, 0, 0, 0, "connection", "Handshake with Redis", "6.0.0", "@fast @connection",
         .complexity = "O(1)", .history = hist_hello, .args = args_hello},
-    {"reset", cmd_reset, 1, N|L|S|F|NA|B, 0, 0, 0, "connection", "Reset the connection", "6.2.0", "@fast @connection",
+    {"reset", cmd_reset, 1, N|L|S|F|NA|B|PSOK, 0, 0, 0, "connection", "Reset the connection", "6.2.0", "@fast @connection",
         .complexity = "O(1)"},
     {"multi", cmd_multi, 1, N|L|S|F|B|OWN, 0, 0, 0, "transactions", "Mark the start of a transaction block", "1.2.0", "@fast @transaction",
         .complexity = "O(1)"},
@@ -1879,6 +1988,27 @@ static mr_cmd_t table[] = {
         .key_specs = KEY_SPECS({RO, 1, -1, 1, 0}), .complexity = "O(1) for every key.", .args = args_watch},
     {"unwatch", cmd_unwatch, 1, N|L|S|F|B, 0, 0, 0, "transactions", "Forget about all watched keys", "2.2.0", "@fast @transaction",
         .complexity = "O(1)"},
+    /* ---- pub/sub ---- */
+    {"subscribe", cmd_subscribe, -2, PS|N|L|S|PSOK, 0, 0, 0, "pubsub", "Listen for messages published to the given channels", "2.0.0", "@pubsub @slow",
+        .complexity = "O(N) where N is the number of channels to subscribe to.", .args = args_subscribe},
+    {"unsubscribe", cmd_unsubscribe, -1, PS|N|L|S|PSOK, 0, 0, 0, "pubsub", "Stop listening for messages posted to the given channels", "2.0.0", "@pubsub @slow",
+        .complexity = "O(N) where N is the number of clients already subscribed to a channel.", .args = args_unsubscribe},
+    {"psubscribe", cmd_psubscribe, -2, PS|N|L|S|PSOK, 0, 0, 0, "pubsub", "Listen for messages published to channels matching the given patterns", "2.0.0", "@pubsub @slow",
+        .complexity = "O(N) where N is the number of patterns the client is already subscribed to.", .args = args_psubscribe},
+    {"punsubscribe", cmd_punsubscribe, -1, PS|N|L|S|PSOK, 0, 0, 0, "pubsub", "Stop listening for messages posted to channels matching the given patterns", "2.0.0", "@pubsub @slow",
+        .complexity = "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).", .args = args_punsubscribe},
+    {"publish", cmd_publish, 3, PS|L|S|F, 0, 0, 0, "pubsub", "Post a message to a channel", "2.0.0", "@pubsub @fast",
+        .complexity = "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", .args = args_publish},
+    /* shard channels: their names are key positions for cluster routing
+     * (not_key), never keys of the keyspace, so dispatch locks nothing */
+    {"ssubscribe", cmd_ssubscribe, -2, PS|N|L|S|PSOK|NL, 1, -1, 1, "pubsub", "Listen for messages published to the given shard channels", "7.0.0", "@pubsub @slow",
+        .key_specs = KEY_SPECS({NK, 1, -1, 1, 0}), .complexity = "O(N) where N is the number of shard channels to subscribe to.", .args = args_ssubscribe},
+    {"sunsubscribe", cmd_sunsubscribe, -1, PS|N|L|S|PSOK|NL, 1, -1, 1, "pubsub", "Stop listening for messages posted to the given shard channels", "7.0.0", "@pubsub @slow",
+        .key_specs = KEY_SPECS({NK, 1, -1, 1, 0}), .complexity = "O(N) where N is the number of clients already subscribed to a shard channel.", .args = args_sunsubscribe},
+    {"spublish", cmd_spublish, 3, PS|L|S|F|NL, 1, 1, 1, "pubsub", "Post a message to a shard channel", "7.0.0", "@pubsub @fast",
+        .key_specs = KEY_SPECS({NK, 1, 0, 1, 0}), .complexity = "O(N) where N is the number of clients subscribed to the receiving shard channel.", .args = args_spublish},
+    {"pubsub", NULL, -2, 0, 0, 0, 0, "pubsub", "A container for Pub/Sub commands", "2.8.0", "@slow", pubsub_subcmds,
+        .complexity = "Depends on subcommand."},
     {"client", NULL, -2, 0, 0, 0, 0, "connection", "A container for client connection commands", "2.4.0", "@slow", client_subcmds,
         .complexity = "Depends on subcommand."},
 
@@ -1898,6 +2028,7 @@ static mr_cmd_t table[] = {
         .complexity = "Depends on subcommand."},
     {"memory", NULL, -2, 0, 0, 0, 0, "server", "A container for memory diagnostics commands", "4.0.0", "@slow", memory_subcmds,
         .complexity = "Depends on subcommand."},
+    {"monitor", cmd_monitor, 1, A|N|L|S, 0, 0, 0, "server", "Listen for all requests received by the server in real time", "1.0.0", "@admin @slow @dangerous"},
     /* ---- end operating it ---- */
     {"time", cmd_time, 1, L|S|F, 0, 0, 0, "server", "Return the current server time", "2.6.0", "@fast",
         .tips = "nondeterministic_output", .complexity = "O(1)"},

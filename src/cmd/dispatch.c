@@ -12,6 +12,7 @@
 #include "mr/evict.h"
 #include "mr/latency.h"
 #include "mr/multi.h"
+#include "mr/ops.h"
 #include "mr/slowlog.h"
 #include "mr/stats.h"
 #include "mr/store.h"
@@ -55,7 +56,10 @@ static int cmp_u32(const void *a, const void *b) {
  * none, or when getkeys found the arguments malformed: the handler replies
  * the error and touches no key); *idx points at `stack` or at a heap array
  * the caller frees. */
-static int key_positions(const mr_call_t *call, int *stack, int **idx) {
+/* always_inline: the audit log's exported wrapper below must not make the
+ * compiler keep one out-of-line copy for dispatch's own hot call too */
+static inline __attribute__((always_inline)) int
+key_positions(const mr_call_t *call, int *stack, int **idx) {
     const mr_cmd_t *cmd = call->cmd;
     *idx = stack;
     if (cmd->flags & MR_CMD_NOLOCK) return 0;
@@ -82,6 +86,11 @@ static int key_positions(const mr_call_t *call, int *stack, int **idx) {
     for (int i = cmd->first; i <= last; i += cmd->step) out[n++] = i;
     *idx = out;
     return n;
+}
+
+int mr_dispatch_key_positions(const mr_call_t *call, int *stack, int **idx) {
+    _Static_assert(MR_KEYS_STACK == STACK_SHARDS, "one stack size");
+    return key_positions(call, stack, idx);
 }
 
 /* Collects the shards of the command's keys, sorted and unique. Returns the
@@ -151,6 +160,17 @@ static const mr_cmd_t *resolve(mr_call_t *call, const mr_cmd_t **rejected) {
     }
     if (!arity_ok(cmd, call->argc) || !cmd->fn) {
         mr_reply_arity_err(call);
+        *rejected = cmd;
+        return NULL;
+    }
+    /* pub/sub mode: a RESP2 connection only carries subscription traffic */
+    if (call->conn && !(cmd->flags & MR_CMD_PUBSUB_OK) &&
+        mr_conn_pubsub_mode(call->conn) && call->reply->resp == 2) {
+        mr_reply_errf(call->reply,
+                      "ERR Can't execute '%s': only (P|S)SUBSCRIBE / "
+                      "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+                      "this context",
+                      cmd->fullname);
         *rejected = cmd;
         return NULL;
     }
@@ -260,7 +280,12 @@ static void observe(mr_call_t *call, const mr_cmd_t *cmd,
     OBS_ADD(&s->calls, 1);
     OBS_ADD(&s->ns, ns);
     if (failed) OBS_ADD(&s->failed, 1);
-    if (MR_CFG(latency_tracking)) mr_hist_record(mr_cmdstat_hist(s), ns);
+    if (MR_CFG(latency_tracking)) {
+        /* the histogram exists after a command's first call: no call */
+        mr_hist_t *h = atomic_load_explicit(&s->hist, memory_order_relaxed);
+        if (__builtin_expect(!h, 0)) h = mr_cmdstat_hist(s);
+        mr_hist_record(h, ns);
+    }
     long long slower = MR_CFG(slowlog_log_slower_than);
     if (__builtin_expect(slower >= 0 && ns / 1000 >= (unsigned long long)slower, 0) &&
         !(cmd->flags & MR_CMD_SKIP_SLOWLOG)) /* EXEC: its commands are logged */
@@ -332,6 +357,9 @@ void mr_dispatch_in_exec(mr_call_t *call) {
         MR_STAT_INC(error_replies);
         mr_errstat_add(call->reply->last_err ? call->reply->last_err : "ERR");
     }
+    /* as Redis's call(): each command EXEC runs is shown and audited */
+    unsigned ops = mr_ops_load();
+    if (__builtin_expect(ops != 0, 0)) mr_ops_after(call, cmd, NULL, failed, ops);
 }
 
 /* Cache mode (mr/evict.h): over maxmemory every client command first
@@ -358,15 +386,29 @@ bool mr_dispatch_oom_refused(mr_call_t *call, const mr_cmd_t *cmd) {
 void mr_dispatch(mr_call_t *call) {
     unsigned errors_before = call->reply->errors;
     call->dirty = 0;
+    call->held = false;
     call->prop = NULL;
     call->aof_end = 0;
     uint64_t start = call->start_ns ? call->start_ns : mr_clock_ns();
     const mr_cmd_t *rejected;
+    unsigned ops = mr_ops_load(); /* operating it: MONITOR, PAUSE, audit */
     const mr_cmd_t *cmd;
-    if (__builtin_expect(call->conn && mr_multi_active(call->conn), 0))
+    if (__builtin_expect(call->conn && mr_multi_active(call->conn), 0)) {
         cmd = mr_multi_filter(call, &rejected); /* NULL: queued or refused */
-    else
+        if (call->held) { /* CLIENT PAUSE: queued later */
+            call->end_ns = start;
+            return;
+        }
+    } else
         cmd = resolve(call, &rejected);
+    if (__builtin_expect(ops != 0, 0) && cmd && mr_ops_before(call, cmd, ops)) {
+        if (call->held) { /* CLIENT PAUSE: it runs, and counts, later */
+            call->end_ns = start;
+            return;
+        }
+        rejected = cmd; /* refused, as Redis's rejectCommand */
+        cmd = NULL;
+    }
     if (cmd && refused_for_memory(call, cmd, start, false)) {
         rejected = cmd; /* counted as Redis's rejectCommand counts it */
         cmd = NULL;
@@ -376,6 +418,9 @@ void mr_dispatch(mr_call_t *call) {
         MR_STAT_INC(commands);
         if (call->conn) mr_conn_set_cmd(call->conn, cmd);
         if (!mr_aof_deny_write(call)) run_locked(call);
+    } else if (call->conn) {
+        /* as Redis's lastcmd: the refused row (arity), NULL when unknown */
+        mr_conn_set_cmd(call->conn, rejected);
     }
     bool failed = call->reply->errors != errors_before;
     observe(call, cmd, rejected, start, failed); /* operating it */
@@ -383,4 +428,6 @@ void mr_dispatch(mr_call_t *call) {
         MR_STAT_INC(error_replies);
         mr_errstat_add(call->reply->last_err ? call->reply->last_err : "ERR");
     }
+    if (__builtin_expect(ops != 0, 0)) /* operating it */
+        mr_ops_after(call, cmd, rejected, failed, ops);
 }

@@ -3,6 +3,13 @@
 #define MR_HANDLERS_H
 
 #include "mr/cmd.h"
+#include "mr/notify.h"
+
+/* A keyspace notification (mr/notify.h) for argv[i] in the call's db. */
+static inline void notify_arg(const mr_call_t *c, int type, const char *event,
+                              int i) {
+    mr_notify(type, event, c->argv[i].ptr, c->argv[i].len, c->db);
+}
 
 /* src/types/t_string.c */
 void cmd_get(mr_call_t *c);
@@ -70,6 +77,11 @@ void cmd_client_info(mr_call_t *c);
 void cmd_client_list(mr_call_t *c);
 void cmd_client_kill(mr_call_t *c);
 void cmd_client_help(mr_call_t *c);
+/* operating it */
+void cmd_client_pause(mr_call_t *c);
+void cmd_client_unpause(mr_call_t *c);
+void cmd_client_no_evict(mr_call_t *c);
+void cmd_monitor(mr_call_t *c);
 
 /* src/types/t_server.c */
 void cmd_command(mr_call_t *c); /* bare COMMAND */
@@ -221,5 +233,20 @@ void cmd_exec(mr_call_t *c);
 void cmd_discard(mr_call_t *c);
 void cmd_watch(mr_call_t *c);
 void cmd_unwatch(mr_call_t *c);
+/* src/pubsub/t_pubsub.c */
+void cmd_subscribe(mr_call_t *c);
+void cmd_unsubscribe(mr_call_t *c);
+void cmd_psubscribe(mr_call_t *c);
+void cmd_punsubscribe(mr_call_t *c);
+void cmd_ssubscribe(mr_call_t *c);
+void cmd_sunsubscribe(mr_call_t *c);
+void cmd_publish(mr_call_t *c);
+void cmd_spublish(mr_call_t *c);
+void cmd_pubsub_channels(mr_call_t *c);
+void cmd_pubsub_numpat(mr_call_t *c);
+void cmd_pubsub_numsub(mr_call_t *c);
+void cmd_pubsub_shardchannels(mr_call_t *c);
+void cmd_pubsub_shardnumsub(mr_call_t *c);
+void cmd_pubsub_help(mr_call_t *c);
 
 #endif

@@ -25,6 +25,7 @@
 #include "mr/aof.h"
 #include "mr/block.h"
 #include "mr/conn.h"
+#include "mr/ops.h"
 #include "mr/store.h"
 
 static mr_multi_t *state_of(mr_conn_t *c) { return *mr_conn_multi(c); }
@@ -75,6 +76,14 @@ void mr_multi_conn_reset(mr_conn_t *c) {
 bool mr_multi_active(mr_conn_t *c) {
     mr_multi_t *m = state_of(c);
     return m && m->active;
+}
+
+bool mr_multi_exec_writes(mr_conn_t *c, const mr_cmd_t *cmd) {
+    mr_multi_t *m = state_of(c);
+    if (cmd->fn != cmd_exec || !m || !m->active || m->aborted) return false;
+    for (int i = 0; i < m->nq; i++)
+        if (m->q[i].cmd->flags & MR_CMD_WRITE) return true;
+    return false;
 }
 
 /* One allocation holds the argv array and the bytes it points at. */
@@ -131,6 +140,10 @@ const mr_cmd_t *mr_multi_filter(mr_call_t *call, const mr_cmd_t **rejected) {
         m->aborted = true;
         return NULL;
     }
+    /* Redis holds a write under CLIENT PAUSE WRITE before queueing it */
+    if (__builtin_expect(mr_ops_load() & MR_OPS_PAUSE, 0) &&
+        mr_ops_before(call, cmd, MR_OPS_PAUSE))
+        return NULL; /* call->held: it is queued once the pause ends */
     if (mr_dispatch_oom_refused(call, cmd)) { /* EXEC will abort, as Redis */
         *rejected = cmd;
         m->aborted = true;
@@ -207,12 +220,14 @@ static int cmp_u32(const void *a, const void *b) {
 
 /* Whether cmd may take shard locks of its own while it runs (see the top
  * of this file): keyless commands of the connection and transactions
- * groups never do. */
+ * groups never do, nor does pub/sub (its registry has locks of its own,
+ * always taken after shard locks; shard channels are not keys). */
 static bool walks_keyspace(const mr_cmd_t *cmd) {
-    if (cmd->flags & MR_CMD_NOLOCK) return true;
-    if (cmd->first > 0 || cmd->getkeys) return false;
     const char *g = cmd->group ? cmd->group
                   : cmd->parent ? cmd->parent->group : "";
+    if (strcmp(g, "pubsub") == 0) return false;
+    if (cmd->flags & MR_CMD_NOLOCK) return true;
+    if (cmd->first > 0 || cmd->getkeys) return false;
     return strcmp(g, "connection") != 0 && strcmp(g, "transactions") != 0;
 }
 

@@ -24,7 +24,30 @@ void mr_clients_list(mr_buf_t *out, const uint64_t *ids, int n_ids) {
     }
 }
 
+/* c's class, from what any thread may read of it. */
+static int class_of(const mr_conn_t *c) {
+    return atomic_load_explicit(&c->nsub, memory_order_relaxed) +
+                       atomic_load_explicit(&c->npsub, memory_order_relaxed) +
+                       atomic_load_explicit(&c->nssub, memory_order_relaxed) >
+                   0
+               ? MR_CLIENT_PUBSUB
+               : MR_CLIENT_NORMAL;
+}
+
+void mr_clients_list_type(mr_buf_t *out, int type) {
+    for (unsigned i = 0; i < mr_nworkers; i++) {
+        mr_worker_t *w = &mr_workers[i];
+        bool own = pthread_equal(pthread_self(), w->thread);
+        pthread_mutex_lock(&w->clients_lock);
+        for (mr_conn_t *c = w->clients; c; c = c->next)
+            if (type == MR_CLIENT_ANY || class_of(c) == type)
+                mr_conn_describe_locked(c, out, own);
+        pthread_mutex_unlock(&w->clients_lock);
+    }
+}
+
 static bool matches(const mr_conn_t *c, const mr_kill_filter_t *f) {
+    if (f->type != MR_CLIENT_ANY && class_of(c) != f->type) return false;
     if (f->has_id && c->id != f->id) return false;
     if (f->addr && strcmp(c->addr, f->addr) != 0) return false;
     if (f->laddr && strcmp(c->laddr, f->laddr) != 0) return false;

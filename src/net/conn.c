@@ -13,6 +13,8 @@
 #include "mr/block.h"
 #include "mr/config.h"
 #include "mr/multi.h"
+#include "mr/ops.h"
+#include "mr/pubsub.h"
 #include "mr/store.h"
 #include "net/net.h"
 #include "net/uring_ud.h"
@@ -191,7 +193,8 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
     la.head = la.n = 0;
     la.peek_off = 0;
     la.stopped = false;
-    while (off < len && !c->closing && !c->close_after_reply && !c->waiter) {
+    while (off < len && !c->closing && !c->close_after_reply && !c->waiter &&
+           !c->paused) {
         lookahead_advance(&la, buf, len,
                           atomic_load_explicit(&c->db, memory_order_relaxed),
                           c->parser.max_bulk);
@@ -223,7 +226,10 @@ static size_t process(mr_conn_t *c, const char *buf, size_t len) {
         mr_store_hash_hint_clear();
     }
     mr_dispatch_release();
-    if (c->out.len) mr_worker_queue_flush(c->w, c);
+    if (c->out.len) {
+        mr_conn_check_output_limit(c);
+        mr_worker_queue_flush(c->w, c);
+    }
     if (c->close_after_reply) {
         mr_worker_queue_flush(c->w, c);
         return len;
@@ -347,6 +353,9 @@ void mr_conn_destroy(mr_conn_t *c) {
     mr_worker_t *w = c->w;
     end_wait(c);
     mr_multi_conn_reset(c); /* a transaction dies with its client */
+    mr_conn_monitor_stop(c);  /* operating it */
+    mr_conn_pause_forget(c);
+    if (c->psub) mr_pubsub_conn_reset(c); /* no message finds it any more */
     pthread_mutex_lock(&w->clients_lock);
     if (c->prev) c->prev->next = c->next;
     else w->clients = c->next;
@@ -407,10 +416,28 @@ void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd) {
     atomic_store_explicit(&c->last_cmd, cmd, memory_order_relaxed);
 }
 
+/* CLIENT LIST's flags= in Redis's order (getClientInfoString); the
+ * fields other threads read are atomics or set before the client is
+ * listed. A held (paused) client is blocked to Redis: 'b' too. */
+static void describe_flags(const mr_conn_t *c, char out[16]) {
+    char *p = out;
+    if (atomic_load_explicit(&c->monitor, memory_order_relaxed)) *p++ = 'O';
+    if (atomic_load_explicit(&c->nsub, memory_order_relaxed) +
+            atomic_load_explicit(&c->npsub, memory_order_relaxed) +
+            atomic_load_explicit(&c->nssub, memory_order_relaxed) > 0)
+        *p++ = 'P';
+    if (atomic_load_explicit(&c->blocked, memory_order_relaxed)) *p++ = 'b';
+    if (c->is_unix) *p++ = 'U';
+    if (atomic_load_explicit(&c->no_evict, memory_order_relaxed)) *p++ = 'e';
+    if (p == out) *p++ = 'N';
+    *p = '\0';
+}
+
 /* The CLIENT LIST line. Buffer sizes are only known to the owning thread;
  * other threads report them as 0 rather than race with it. Caller holds
  * c->w->clients_lock when c belongs to another worker. */
 void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own);
+
 void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
     int64_t now = mr_mstime();
     const mr_cmd_t *cmd = atomic_load_explicit(&c->last_cmd, memory_order_relaxed);
@@ -418,17 +445,21 @@ void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
     size_t qfree = own ? c->in.cap - c->in.len : 0;
     size_t obl = own ? c->out.len : 0;
     size_t omem = own ? c->out.cap + c->sending.cap : 0;
+    char flags[16];
+    describe_flags(c, flags);
     mr_buf_printf(
         out,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu "
+        "db=%d sub=%d psub=%d ssub=%d multi=-1 qbuf=%zu qbuf-free=%zu "
         "argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 omem=%zu "
         "tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=%d\n",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
         (long long)((now - atomic_load_explicit(&c->last_ms, memory_order_relaxed)) / 1000),
-        atomic_load_explicit(&c->blocked, memory_order_relaxed) ? "b" : "N",
-        atomic_load_explicit(&c->db, memory_order_relaxed), qbuf, qfree,
+        flags, atomic_load_explicit(&c->db, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->nsub, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->npsub, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->nssub, memory_order_relaxed), qbuf, qfree,
         own ? c->in.cap : 0, obl, omem,
         sizeof *c + qbuf + qfree + omem, cmd ? cmd->fullname : "NULL",
         atomic_load_explicit(&c->resp, memory_order_relaxed));
@@ -441,6 +472,18 @@ void mr_conn_describe(const mr_conn_t *c, mr_buf_t *out) {
 }
 
 /* ---- operating it ---- */
+void mr_conn_run_held(mr_conn_t *c, mr_str_t *argv, int argc) {
+    uint64_t clock_ns = mr_clock_ns();
+    execute(c, argv, argc, mr_mstime(), &clock_ns);
+    mr_dispatch_release();
+    mr_worker_queue_flush(c->w, c);
+    if (!c->paused) process_buffered(c);
+}
+
+void mr_conn_set_no_evict(mr_conn_t *c, bool on) {
+    atomic_store_explicit(&c->no_evict, on, memory_order_relaxed);
+}
+
 size_t mr_conn_memory(const mr_conn_t *c) {
     return sizeof *c + c->in.cap + c->out.cap + c->sending.cap +
            c->parser.scratch.cap +

@@ -48,7 +48,8 @@ struct mr_conn {
     bool flush_queued;      /* on the worker's flush list this turn */
     struct mr_waiter *waiter; /* set while blocked (BLPOP, ...) */
     struct mr_multi *multi;   /* MULTI/WATCH state (src/cmd/multi.c) */
-    _Atomic bool blocked;     /* the same, for CLIENT LIST on other threads */
+    _Atomic bool blocked;     /* the same (or paused), for CLIENT LIST on
+                               * other threads */
     struct mr_conn *flush_next;
 
     /* what CLIENT LIST shows, read by other threads: atomics or guarded by
@@ -69,6 +70,25 @@ struct mr_conn {
      * durable up to hold_pos; held_listed: on the worker's held list */
     uint64_t hold_pos;
     bool held_listed;
+
+    /* ---- operating it ---- */
+    /* atomics: CLIENT LIST on other threads reads them */
+    _Atomic bool monitor;  /* MONITOR ran: gets every command (monitor.c) */
+    _Atomic bool no_evict; /* CLIENT NO-EVICT on: stored and shown (e) */
+    /* CLIENT PAUSE (pause.c): the held request, a private copy, and the
+     * worker's list of held connections */
+    bool paused; /* owner only; `blocked` shows it to other threads */
+    mr_str_t *pause_argv;
+    int pause_argc;
+    struct mr_conn *pause_next;
+    /* ---- end operating it ---- */
+    /* pub/sub (conn_push.c): the module's state, the counts CLIENT LIST
+     * shows, and since when pending output is over the soft limit of
+     * client-output-buffer-limit (0: it is not) */
+    struct mr_psub *psub;
+    bool pubsub_mode;
+    _Atomic int32_t nsub, npsub, nssub;
+    int64_t obuf_soft_since;
 };
 
 struct mr_worker {
@@ -129,6 +149,10 @@ extern _Atomic uint64_t mr_connected; /* clients on every worker */
 /* operating it: workers past their set-up (rings, buffers allocated) */
 extern _Atomic unsigned mr_workers_ready;
 
+/* Sets up what other threads reach of w (eventfds, client list lock,
+ * statistics): for every worker before any is started, so a worker never
+ * sees another's half made (CLIENT LIST, wake-ups). */
+void mr_worker_init(mr_worker_t *w);
 void mr_worker_start(mr_worker_t *w);
 /* After the worker is joined and no thread can wake it any more (the AOF
  * thread stopped): closes its eventfds. */
@@ -180,6 +204,15 @@ void mr_conn_destroy(mr_conn_t *c);
 size_t mr_conn_memory(const mr_conn_t *c);
 /* Refreshes w's client memory gauges (w's thread, from its timer). */
 void mr_conn_sample_memory(mr_worker_t *w);
+/* CLIENT PAUSE released c's held request: runs it, then the requests that
+ * arrived meanwhile. Own worker. */
+void mr_conn_run_held(mr_conn_t *c, mr_str_t *argv, int argc);
+/* ---- pause.c ---- */
+/* c is going away: drops its held request. */
+void mr_conn_pause_forget(mr_conn_t *c);
+/* Every timer tick: ends an expired pause, runs this worker's held
+ * requests once it is over. */
+void mr_pause_tick(int64_t now_ms);
 /* ---- end operating it ---- */
 
 #endif

@@ -14,6 +14,8 @@
 
 #include "mr/block.h"
 #include "mr/config.h"
+#include "mr/ops.h"
+#include "mr/pubsub.h"
 #include "mr/server.h"
 #include "mr/store.h"
 #include "net/net.h"
@@ -297,8 +299,12 @@ static void check_conns(mr_worker_t *w, int64_t now_ms, bool kills_only) {
             mr_conn_reap(c);
             continue;
         }
-        /* a blocked client waits for its own timeout, as in Redis */
-        if (kills_only || timeout <= 0 || c->waiter) continue;
+        /* a blocked client waits for its own timeout, as in Redis; a
+         * client held by CLIENT PAUSE counts as blocked, and a monitor is
+         * a replica to Redis, which never times replicas out */
+        if (kills_only || timeout <= 0 || c->waiter || c->paused ||
+            atomic_load_explicit(&c->monitor, memory_order_relaxed))
+            continue;
         int64_t last = atomic_load_explicit(&c->last_ms, memory_order_relaxed);
         if (now_ms - last > timeout * 1000) {
             mr_log(MR_LOG_VERBOSE, "Closing idle client");
@@ -313,7 +319,11 @@ static void handle_timer(mr_worker_t *w) {
     int64_t now = mr_mstime();
     check_conns(w, now, false);
     mr_conn_sample_memory(w); /* operating it: INFO's client memory */
-    mr_store_cron(w->id, mr_nworkers, now, EXPIRE_BUDGET_US);
+    mr_pause_tick(now);       /* operating it: CLIENT PAUSE timeout */
+    /* as Redis, no active expiry while clients are paused: the data set
+     * stays as the pause found it (a read may still expire a key lazily) */
+    if (!(mr_ops_load() & MR_OPS_PAUSE))
+        mr_store_cron(w->id, mr_nworkers, now, EXPIRE_BUDGET_US);
     arm_timer(w);
 }
 
@@ -365,9 +375,18 @@ static void handle_cqe(mr_worker_t *w, struct io_uring_cqe *cqe) {
 }
 
 static void shutdown_worker(mr_worker_t *w) {
+    /* A server stopped during start-up: this ring stays mapped until every
+     * worker has mapped its own, or the kernel could hand its addresses to
+     * a later worker's ring, which ThreadSanitizer reports as two threads
+     * writing the same SQE memory. Bounded: set-up never blocks. */
+    for (int i = 0; i < 5000 && atomic_load(&mr_workers_ready) < mr_nworkers;
+         i++)
+        usleep(1000);
     for (uint32_t s = 0; s < w->nslots; s++)
         if (w->slots[s]) mr_conn_destroy(w->slots[s]);
     mr_block_thread_exit();
+    mr_ops_thread_exit(); /* operating it */
+    mr_pubsub_thread_exit();
     io_uring_queue_exit(&w->ring);
     mr_free(w->bufs);
     free(w->br);
@@ -382,6 +401,9 @@ static void *worker_main(void *arg) {
     mr_worker_t *w = arg;
     mr_stats = &w->stats;
     mr_self_worker = w;
+    char role[24];
+    snprintf(role, sizeof role, "worker %u", w->id);
+    mr_log_set_thread(role);
     setup_ring(w);
     atomic_fetch_add(&mr_workers_ready, 1); /* operating it */
     for (int i = 0; i < w->nlisten; i++) arm_accept(w, i);
@@ -408,8 +430,15 @@ static void *worker_main(void *arg) {
             io_uring_buf_ring_advance(w->br, (int)w->buf_returned);
             w->buf_returned = 0;
         }
+        /* messages published this turn go out before the inbox is
+         * drained, and what the drained tasks published (a blocked
+         * client's pipeline) after it */
+        if (mr_pubsub_pending()) mr_pubsub_flush();
         if (atomic_load_explicit(&w->inbox, memory_order_relaxed))
             mr_mailbox_drain(w);
+        if (__builtin_expect(mr_ops_load() & MR_OPS_AUDIT, 0))
+            mr_audit_flush_thread(); /* operating it */
+        if (mr_pubsub_pending()) mr_pubsub_flush();
         flush_all(w);
         arm_block_timer(w);
     }
@@ -422,7 +451,7 @@ void mr_worker_free_fds(mr_worker_t *w) {
     mr_worker_durable_free(w);
 }
 
-void mr_worker_start(mr_worker_t *w) {
+void mr_worker_init(mr_worker_t *w) {
     /* blocking: io_uring waits on it by polling; writers never fill a
      * 64-bit counter */
     w->wake_fd = eventfd(0, EFD_CLOEXEC);
@@ -434,6 +463,9 @@ void mr_worker_start(mr_worker_t *w) {
     w->free_head = UINT32_MAX;
     pthread_mutex_init(&w->clients_lock, NULL);
     mr_stats_register(&w->stats);
+}
+
+void mr_worker_start(mr_worker_t *w) {
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
         mr_log(MR_LOG_WARNING, "pthread_create failed");
         abort();

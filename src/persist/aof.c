@@ -797,6 +797,7 @@ static void gather(writer_t *w) {
 
 static void *aof_main(void *arg) {
     writer_t *w = arg;
+    mr_log_set_thread("aof");
     long poll_us = LAZY_POLL_US;
     for (;;) {
         bool stop = atomic_load(&aof.stop);

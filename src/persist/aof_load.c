@@ -371,7 +371,12 @@ bool mr_aof_load(void) {
     if (skipped)
         mr_log(MR_LOG_WARNING, "AOF replay skipped %lld of %lld commands (see above)",
                skipped, skipped + done);
-    mr_log(MR_LOG_NOTICE, "DB loaded from append only file: %.3f seconds (%lld commands)",
-           (double)(mr_monotonic_us() - t0) / 1e6, done);
+    char secs[32], cmds[32];
+    snprintf(secs, sizeof secs, "%.3f", (double)(mr_monotonic_us() - t0) / 1e6);
+    snprintf(cmds, sizeof cmds, "%lld", done);
+    const char *kv[] = {"load_seconds", secs, "commands", cmds};
+    mr_log_fields(MR_LOG_NOTICE, kv, 2,
+                  "DB loaded from append only file: %s seconds (%s commands)",
+                  secs, cmds);
     return true;
 }

@@ -15,6 +15,7 @@
 #include "mr/aof.h"
 #include "mr/config.h"
 #include "mr/evict.h"
+#include "mr/notify.h"
 #include "mr/resp.h"
 #include "mr/util.h"
 
@@ -31,6 +32,8 @@ typedef enum {
     OPT_ONLY,   /* a string that may only hold `def` (a feature not built) */
     OPT_BOOL,   /* yes/no, stored as 1/0 in an atomic */
     OPT_PCTS,   /* latency-tracking-info-percentiles: a list of doubles */
+    OPT_OBUF,   /* client-output-buffer-limit: <class> <hard> <soft> <secs>... */
+    OPT_NOTIFY, /* notify-keyspace-events: class letters (mr/notify.h) */
 } opt_type_t;
 
 typedef struct option {
@@ -109,6 +112,8 @@ static const option_t options[] = {
     {"auto-aof-rewrite-percentage", OPT_ATOMIC, true, OFF(auto_aof_rewrite_percentage), "100", 0, I32MAX, NULL, NULL, "rewrite the AOF when it grew this much since the last rewrite (0: never)"},
     {"auto-aof-rewrite-min-size", OPT_MEM, true, OFF(auto_aof_rewrite_min_size), "67108864", 0, LLMAX, NULL, NULL, "smallest AOF the automatic rewrite considers"},
     {"aof-load-truncated", OPT_BOOL, true, OFF(aof_load_truncated), "yes", 0, 0, NULL, NULL, "start with a truncated AOF's complete records (cut off the rest)"},
+    {"client-output-buffer-limit", OPT_OBUF, true, 0, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", 0, 0, NULL, NULL, "per client class: hard limit, soft limit, soft seconds (a client past them is disconnected)"},
+    {"notify-keyspace-events", OPT_NOTIFY, true, OFF(notify_keyspace_events), "", 0, 0, NULL, NULL, "keyspace notification classes (Redis's letters: K E g $ l s h z x e t m d n A)"},
     {"aof-load-corrupted", OPT_BOOL, true, OFF(aof_load_corrupted), "no", 0, 0, NULL, NULL, "start with the valid prefix of an AOF corrupt in the middle (the rest is saved aside)"},
     /* ---- operating it ---- */
     {"slowlog-log-slower-than", OPT_ATOMIC, true, OFF(slowlog_log_slower_than), "10000", -1, LLMAX, NULL, NULL, "log commands slower than this many microseconds (-1: off, 0: all)"},
@@ -222,6 +227,39 @@ static bool parse_mem(const char *s, long long *out) {
     return true;
 }
 
+/* client-output-buffer-limit as Redis reads it: groups of <class> <hard>
+ * <soft> <soft seconds> (memory units allowed, replica also spelled
+ * slave); every group is checked before any is applied. */
+static const char *set_obuf(const char *v, bool apply) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", v);
+    char *words[64];
+    int n = 0;
+    for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+        if (n == 64) return "Wrong number of arguments in buffer limit configuration.";
+        words[n++] = t;
+    }
+    if (n % 4) return "Wrong number of arguments in buffer limit configuration.";
+    int cls[16];
+    long long vals[16][3];
+    for (int g = 0; g < n / 4; g++) {
+        const char *name = words[g * 4];
+        if (strcasecmp(name, "normal") == 0) cls[g] = MR_OBUF_NORMAL;
+        else if (strcasecmp(name, "slave") == 0 || strcasecmp(name, "replica") == 0)
+            cls[g] = MR_OBUF_REPLICA;
+        else if (strcasecmp(name, "pubsub") == 0) cls[g] = MR_OBUF_PUBSUB;
+        else return "Invalid client class specified in buffer limit configuration.";
+        for (int k = 0; k < 3; k++)
+            if (!parse_mem(words[g * 4 + 1 + k], &vals[g][k]))
+                return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    if (!apply) return NULL;
+    for (int g = 0; g < n / 4; g++)
+        for (int k = 0; k < 3; k++)
+            atomic_store(&mr_config.obuf_limit[cls[g]][k], vals[g][k]);
+    return NULL;
+}
+
 static void free_bind(void) {
     for (int i = 0; i < mr_config.nbind; i++) mr_free(mr_config.bind[i]);
     mr_config.nbind = 0;
@@ -245,6 +283,13 @@ static const char *set_option(const option_t *o, char **vals, int nvals,
         npcts = n;
         pthread_mutex_unlock(&pcts_lock);
         return NULL;
+    }
+    if (o->type == OPT_OBUF) {
+        char joined[1024] = "";
+        for (int i = 0; i < nvals; i++)
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined),
+                     "%s%s", i ? " " : "", vals[i]);
+        return set_obuf(joined, apply);
     }
     if (o->type != OPT_BIND && nvals != 1)
         return "wrong number of arguments";
@@ -304,7 +349,15 @@ static const char *set_option(const option_t *o, char **vals, int nvals,
         }
         return "argument must be 'yes' or 'no'";
     case OPT_PCTS: /* handled above */
+    case OPT_OBUF:
         return NULL;
+    case OPT_NOTIFY: {
+        int flags = mr_notify_parse(v);
+        if (flags < 0)
+            return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+        if (apply) atomic_store((_Atomic long long *)field(o), flags);
+        return NULL;
+    }
     case OPT_STRING:
         if (apply) {
             char **p = field(o);
@@ -514,6 +567,21 @@ static void format_value(const option_t *o, char *out, size_t outlen) {
         }
         break;
     }
+    case OPT_OBUF: {
+        static const char *const names[3] = {"normal", "slave", "pubsub"};
+        out[0] = '\0';
+        for (int k = 0; k < 3; k++)
+            snprintf(out + strlen(out), outlen - strlen(out),
+                     "%s%s %lld %lld %lld", k ? " " : "", names[k],
+                     atomic_load(&mr_config.obuf_limit[k][MR_OBUF_HARD]),
+                     atomic_load(&mr_config.obuf_limit[k][MR_OBUF_SOFT]),
+                     atomic_load(&mr_config.obuf_limit[k][MR_OBUF_SECS]));
+        break;
+    }
+    case OPT_NOTIFY:
+        if (outlen >= 32)
+            mr_notify_format((int)atomic_load((_Atomic long long *)field(o)), out);
+        break;
     case OPT_STRING:
     case OPT_ONLY: {
         const char *s = *(char **)field(o);
@@ -612,6 +680,8 @@ bool mr_config_set_many(const mr_str_t *argv, int n, char *err,
         set_option(opts[i], &vals[i], 1, true, msg, sizeof msg);
         if (strcmp(opts[i]->name, "loglevel") == 0)
             mr_log_set_level((int)MR_CFG(loglevel));
+        if (strcmp(opts[i]->name, "log-format") == 0)
+            mr_log_set_format(MR_CFG(log_format) == MR_LOG_FORMAT_JSON);
         if (strcmp(opts[i]->name, "appendonly") == 0)
             mr_aof_config_appendonly(MR_CFG(appendonly) != 0);
     }
@@ -719,8 +789,11 @@ bool mr_config_rewrite(const char *path, char *err, size_t errlen) {
             has_signature = true;
         const char *as;
         const option_t *o = line_option(line, len, &as);
-        if (!o) { /* kept as it was */
-            mr_buf_append(&out, line, len);
+        if (!o) { /* kept, trimmed of surrounding blanks as Redis does */
+            size_t s = 0;
+            while (s < len && (line[s] == ' ' || line[s] == '\t')) s++;
+            while (len > s && (line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
+            mr_buf_append(&out, line + s, len - s);
             mr_buf_append(&out, "\n", 1);
             continue;
         }
@@ -734,7 +807,9 @@ bool mr_config_rewrite(const char *path, char *err, size_t errlen) {
     char value[4200];
     for (size_t i = 0; i < NOPTS; i++) {
         if (done[i] || is_default(&options[i], value, sizeof value)) continue;
-        if (!has_signature) {
+        if (!has_signature) { /* after a blank line, as Redis writes it */
+            if (out.len && !(out.len >= 2 && out.data[out.len - 2] == '\n'))
+                mr_buf_append(&out, "\n", 1);
             mr_buf_append_cstr(&out, REWRITE_SIGNATURE "\n");
             has_signature = true;
         }

@@ -18,6 +18,7 @@
 
 #include "mr/aof.h"
 #include "mr/config.h"
+#include "mr/ops.h"
 #include "mr/server.h"
 #include "mr/stats.h"
 #include "mr/task.h"
@@ -285,18 +286,32 @@ int mr_server_run(void) {
     if (!mr_aof_load()) return 1;
     mr_aof_set_durable_cb(mr_workers_durable_advanced);
     if (!mr_aof_start()) return 1;
+    if (!mr_audit_start()) { /* operating it: after the AOF replay */
+        mr_aof_stop();
+        return 1;
+    }
     if (!open_listeners()) {
         mr_aof_stop();
+        mr_audit_stop();
         return 1;
     }
 
     mr_supervise_resolve(); /* operating it */
+    for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_init(&mr_workers[i]);
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_start(&mr_workers[i]);
-    mr_log(MR_LOG_NOTICE, "Server initialized: %u worker threads, pid %d",
-           mr_nworkers, (int)getpid());
-    if (mr_config.port > 0)
-        mr_log(MR_LOG_NOTICE, "Ready to accept connections tcp on port %d",
-               mr_config.port);
+    char nthreads[16], port[16];
+    snprintf(nthreads, sizeof nthreads, "%u", mr_nworkers);
+    snprintf(port, sizeof port, "%d", mr_config.port);
+    const char *init_kv[] = {"threads", nthreads};
+    mr_log_fields(MR_LOG_NOTICE, init_kv, 1,
+                  "Server initialized: %u worker threads, pid %d", mr_nworkers,
+                  (int)getpid());
+    if (mr_config.port > 0) {
+        const char *port_kv[] = {"port", port};
+        mr_log_fields(MR_LOG_NOTICE, port_kv, 1,
+                      "Ready to accept connections tcp on port %d",
+                      mr_config.port);
+    }
     if (mr_config.unixsocket && mr_config.unixsocket[0])
         mr_log(MR_LOG_NOTICE, "Ready to accept connections unix on %s",
                mr_config.unixsocket);
@@ -311,7 +326,12 @@ int mr_server_run(void) {
                    sig == SIGTERM ? "SIGTERM" : "SIGINT");
             break;
         }
-        if (sig == SIGHUP) mr_log_open(mr_config.logfile);
+        if (sig == SIGHUP) {
+            mr_log_open(mr_config.logfile);
+            mr_audit_reopen(); /* operating it */
+            /* in the new file: its first line says why it was started */
+            mr_log(MR_LOG_NOTICE, "Received SIGHUP, log files reopened");
+        }
         sample_metrics();
         mr_aof_cron();
         /* operating it: "startup" memory is what the workers hold once set
@@ -329,6 +349,7 @@ int mr_server_run(void) {
     for (unsigned i = 0; i < mr_nworkers; i++)
         pthread_join(mr_workers[i].thread, NULL);
     mr_aof_stop();
+    mr_audit_stop(); /* operating it: the workers handed over their last lines */
     for (unsigned i = 0; i < mr_nworkers; i++) mr_worker_free_fds(&mr_workers[i]);
     mr_task_discard_all();
     close_listeners();

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mr/notify.h"
 #include "mr/block.h"
 #include "mr/config.h"
 #include "mr/evict.h"
@@ -127,6 +128,7 @@ static void note_expired(int db, const mr_entry_t *e) {
     MR_STAT_INC(expired_keys);
     if (watch_expired_hook) watch_expired_hook(db, mr_entry_key(e), e->klen);
     if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
+    mr_notify(MR_NOTIFY_EXPIRED, "expired", mr_entry_key(e), e->klen, db);
 }
 
 /* The access metadata packs into the meta word's upper 24 bits: the
@@ -418,6 +420,7 @@ mr_entry_t *mr_db_lookup_read_locked(int db, const void *key, size_t klen,
                                      int64_t now_ms) {
     mr_entry_t *e = mr_db_lookup_notouch_locked(db, key, klen, now_ms);
     if (e) touch(e, now_ms);
+    else mr_notify(MR_NOTIFY_KEY_MISS, "keymiss", key, klen, db);
     return e;
 }
 
@@ -453,6 +456,7 @@ mr_entry_t *mr_db_set_str_locked(int db, const void *key, size_t klen,
                                   vlen);
         mr_dict_add(&s->dict, h, e);
         if (has) s->expires++;
+        mr_notify(MR_NOTIFY_NEW, "new", key, klen, db);
         return e;
     }
     mr_entry_t *old = *l;
@@ -491,6 +495,7 @@ mr_entry_t *mr_db_add_obj_locked(int db, const void *key, size_t klen,
                               MR_NO_EXPIRE, &obj, sizeof obj);
     mr_dict_add(&s->dict, h, e);
     key_added(h, db, e);
+    mr_notify(MR_NOTIFY_NEW, "new", key, klen, db);
     return e;
 }
 
@@ -578,6 +583,7 @@ mr_entry_t *mr_db_rename_locked(int sdb, mr_entry_t *e, int ddb,
     uint64_t h = key_hash(dkey, dklen);
     slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
     key_added(h, ddb, ne);
+    mr_notify(MR_NOTIFY_NEW, "new", dkey, dklen, ddb);
     return ne;
 }
 
@@ -603,6 +609,7 @@ mr_entry_t *mr_db_copy_locked(int sdb, const mr_entry_t *e, int ddb,
     uint64_t h = key_hash(dkey, dklen);
     slot_put(slot_for_write((uint32_t)h & shard_mask, ddb), h, ne);
     key_added(h, ddb, ne);
+    mr_notify(MR_NOTIFY_NEW, "new", dkey, dklen, ddb);
     return ne;
 }
 
@@ -810,6 +817,7 @@ static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
         if (watch_expired_hook)
             watch_expired_hook(db, mr_entry_key(e), e->klen);
         if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
+        mr_notify(MR_NOTIFY_EXPIRED, "expired", mr_entry_key(e), e->klen, db);
         mr_dict_unlink(&s->dict, slot_link_of(s, entry_hash(e), e));
         s->expires--;
         /* freed after the unlock (a big collection costs the shard's

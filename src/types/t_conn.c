@@ -13,6 +13,8 @@
 #include "mr/cmd.h"
 #include "mr/conn.h"
 #include "mr/multi.h"
+#include "mr/ops.h"
+#include "mr/pubsub.h"
 #include "mr/reply.h"
 #include "mr/store.h"
 #include "proto/errors.h"
@@ -27,6 +29,16 @@
 void cmd_ping(mr_call_t *c) {
     if (c->argc > 2) {
         mr_reply_arity_err(c);
+        return;
+    }
+    if (c->conn && mr_conn_pubsub_mode(c->conn) && c->reply->resp == 2) {
+        /* a subscriber's PING is answered like a message: "pong", payload */
+        mr_reply_array(c->reply, 2);
+        mr_reply_bulk_cstr(c->reply, "pong");
+        if (c->argc == 2)
+            mr_reply_bulk(c->reply, c->argv[1].ptr, c->argv[1].len);
+        else
+            mr_reply_bulk(c->reply, "", 0);
         return;
     }
     if (c->argc == 1)
@@ -134,11 +146,14 @@ void cmd_hello(mr_call_t *c) {
 }
 
 void cmd_reset(mr_call_t *c) {
-    /* Of what Redis's RESET undoes, MiniRedis has these: no subscriptions,
-     * tracking or authentication state exists yet. */
+    /* Of what Redis's RESET undoes, MiniRedis has these: the transaction
+     * and watches, MONITOR, the database, the name, the protocol and the
+     * subscriptions (no tracking or authentication state exists yet). */
     c->db = 0;
     if (c->conn) {
         mr_multi_conn_reset(c->conn); /* DISCARD and UNWATCH */
+        mr_conn_monitor_stop(c->conn); /* operating it */
+        mr_pubsub_conn_reset(c->conn);
         mr_conn_set_db(c->conn, 0);
         mr_conn_set_name(c->conn, NULL, 0);
         mr_conn_set_resp(c->conn, 2);
@@ -177,15 +192,21 @@ void cmd_client_info(mr_call_t *c) {
     mr_buf_free(&line);
 }
 
-/* Redis's client types. Every MiniRedis client is "normal": there are no
- * replicas, masters or subscribers yet. Returns -1 for an unknown name. */
-enum { CTYPE_NORMAL, CTYPE_OTHER };
+/* Redis's client types. A MiniRedis client is "pubsub" while it has a
+ * subscription, else "normal": there are no replicas or masters.
+ * Returns -1 for an unknown name. */
+enum { CTYPE_NORMAL, CTYPE_PUBSUB, CTYPE_OTHER };
 static int client_type(mr_str_t s) {
     if (mr_str_eq_ci(s, "normal")) return CTYPE_NORMAL;
+    if (mr_str_eq_ci(s, "pubsub")) return CTYPE_PUBSUB;
     if (mr_str_eq_ci(s, "master") || mr_str_eq_ci(s, "replica") ||
-        mr_str_eq_ci(s, "slave") || mr_str_eq_ci(s, "pubsub"))
+        mr_str_eq_ci(s, "slave"))
         return CTYPE_OTHER;
     return -1;
+}
+
+static int client_class(int ctype) {
+    return ctype == CTYPE_PUBSUB ? MR_CLIENT_PUBSUB : MR_CLIENT_NORMAL;
 }
 
 static void reply_unknown_type(mr_call_t *c, mr_str_t s) {
@@ -203,7 +224,7 @@ void cmd_client_list(mr_call_t *c) {
             reply_unknown_type(c, c->argv[3]);
             return;
         }
-        if (t == CTYPE_NORMAL) mr_clients_list(&out, NULL, 0);
+        if (t != CTYPE_OTHER) mr_clients_list_type(&out, client_class(t));
     } else if (c->argc > 3 && mr_str_eq_ci(c->argv[2], "id")) {
         int n = c->argc - 3;
         uint64_t *ids = mr_xmalloc(sizeof *ids * (size_t)n);
@@ -249,6 +270,10 @@ static void describe_field(const char *line, size_t len, const char *key,
 /* Whether the filter (type aside) matches the calling connection. */
 static bool kill_matches_self(const mr_conn_t *conn, const mr_kill_filter_t *f) {
     if (f->has_id && f->id != mr_conn_id(conn)) return false;
+    if (f->type != MR_CLIENT_ANY &&
+        f->type != (mr_conn_pubsub_mode(conn) ? MR_CLIENT_PUBSUB
+                                              : MR_CLIENT_NORMAL))
+        return false;
     if (f->user && strcmp(f->user, "default") != 0) return false;
     if (f->addr || f->laddr) {
         mr_buf_t line = {0};
@@ -302,7 +327,8 @@ void cmd_client_kill(mr_call_t *c) {
                     reply_unknown_type(c, *val);
                     goto done;
                 }
-                if (t != CTYPE_NORMAL) other_type = true;
+                if (t == CTYPE_OTHER) other_type = true;
+                else f.type = client_class(t);
             } else if (mr_str_eq_ci(*opt, "addr")) {
                 mr_free(addr);
                 f.addr = addr = arg_cstr(val);
@@ -358,6 +384,66 @@ done:
     mr_free(laddr);
 }
 
+/* ---- operating it: MONITOR, CLIENT PAUSE / UNPAUSE / NO-EVICT ---- */
+
+void cmd_monitor(mr_call_t *c) {
+    /* Redis ignores MONITOR from a monitor, without a reply */
+    if (!c->conn || mr_monitor_is(c->conn)) return;
+    mr_reply_ok(c->reply);
+    mr_conn_monitor_start(c->conn);
+}
+
+void cmd_client_pause(mr_call_t *c) {
+    long long ms;
+    bool all = true;
+    if (!mr_str2ll(c->argv[2].ptr, c->argv[2].len, &ms)) {
+        mr_reply_err(c->reply, "ERR timeout is not an integer or out of range");
+        return;
+    }
+    if (ms < 0) {
+        mr_reply_err(c->reply, "ERR timeout is negative");
+        return;
+    }
+    if (c->argc == 4) {
+        if (mr_str_eq_ci(c->argv[3], "write")) {
+            all = false;
+        } else if (!mr_str_eq_ci(c->argv[3], "all")) {
+            mr_reply_err(c->reply, "ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return;
+        }
+    } else if (c->argc > 4) {
+        int n = (int)strnlen(c->argv[1].ptr, c->argv[1].len < 128 ? c->argv[1].len : 128);
+        mr_reply_errf(c->reply,
+                      "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try CLIENT HELP.",
+                      n, c->argv[1].ptr);
+        return;
+    }
+    int64_t now = mr_mstime();
+    int64_t end = ms > INT64_MAX - now ? INT64_MAX : now + ms; /* saturate */
+    mr_clients_pause(end, all);
+    mr_reply_ok(c->reply);
+}
+
+void cmd_client_unpause(mr_call_t *c) {
+    mr_clients_unpause();
+    mr_reply_ok(c->reply);
+}
+
+void cmd_client_no_evict(mr_call_t *c) {
+    bool on;
+    if (mr_str_eq_ci(c->argv[2], "on")) {
+        on = true;
+    } else if (mr_str_eq_ci(c->argv[2], "off")) {
+        on = false;
+    } else {
+        mr_reply_syntax_err(c);
+        return;
+    }
+    if (c->conn) mr_conn_set_no_evict(c->conn, on);
+    mr_reply_ok(c->reply);
+}
+/* ---- end operating it ---- */
+
 void cmd_client_help(mr_call_t *c) {
     static const char *const lines[] = {
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -389,8 +475,14 @@ void cmd_client_help(mr_call_t *c) {
         "      Return clients of specified type.",
         "    * ID <client-id> [<client-id> ...]",
         "      Return clients of specified IDs only.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
         "HELP",
         "    Prints this help.",
         NULL,

@@ -220,12 +220,20 @@ static mr_entry_t *write_hash(mr_call_t *call, bool create, bool *wrong) {
 
 /* An emptied hash is deleted, as Redis never keeps empty collections. */
 static void delete_if_empty(mr_call_t *call, mr_entry_t *e) {
-    if (hash_len(e) == 0)
+    if (hash_len(e) == 0) {
         mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
                             call->now_ms);
+        notify_arg(call, MR_NOTIFY_GENERIC, "del", 1);
+    }
 }
 
 /* ---- writes ---- */
+
+static const char *hincr_event(const mr_call_t *call) {
+    return call->cmd && strcmp(call->cmd->name, "hincrbyfloat") == 0
+               ? "hincrbyfloat"
+               : "hincrby";
+}
 
 static void hset_generic(mr_call_t *call, bool hmset) {
     if (call->argc % 2 == 1) {
@@ -240,6 +248,7 @@ static void hset_generic(mr_call_t *call, bool hmset) {
     for (int i = 2; i < call->argc; i += 2)
         created += hash_set(e, call->argv[i], call->argv[i + 1]);
     call->dirty += (call->argc - 2) / 2;
+    notify_arg(call, MR_NOTIFY_HASH, "hset", 1);
     if (hmset)
         mr_reply_ok(call->reply);
     else
@@ -262,6 +271,7 @@ void cmd_hsetnx(mr_call_t *call) {
     }
     hash_set(e, call->argv[2], call->argv[3]);
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_HASH, "hset", 1);
     mr_reply_int(call->reply, 1);
 }
 
@@ -279,7 +289,10 @@ void cmd_hdel(mr_call_t *call) {
             if (hash_len(e) == 0) break; /* Redis stops once it is empty */
         }
     }
-    if (deleted) delete_if_empty(call, e);
+    if (deleted) {
+        notify_arg(call, MR_NOTIFY_HASH, "hdel", 1);
+        delete_if_empty(call, e);
+    }
     call->dirty += deleted;
     mr_reply_int(call->reply, deleted);
 }
@@ -308,6 +321,7 @@ void cmd_hincrby(mr_call_t *call) {
     if (!e) e = write_hash(call, true, &wrong);
     hash_set(e, call->argv[2], (mr_str_t){buf, (size_t)n});
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_HASH, hincr_event(call), 1);
     mr_prop_cmd(call, 4); /* the result, as Redis logs it */
     mr_prop_arg_cstr(call, "HSET");
     mr_prop_arg_str(call, call->argv[1]);
@@ -343,6 +357,7 @@ void cmd_hincrbyfloat(mr_call_t *call) {
     if (!e) e = write_hash(call, true, &wrong);
     hash_set(e, call->argv[2], (mr_str_t){buf, (size_t)n});
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_HASH, hincr_event(call), 1);
     mr_prop_cmd(call, 4); /* the result, as Redis logs it */
     mr_prop_arg_cstr(call, "HSET");
     mr_prop_arg_str(call, call->argv[1]);

@@ -84,8 +84,10 @@ void cmd_del(mr_call_t *call) {
     long long n = 0;
     for (int i = 1; i < call->argc; i++)
         if (mr_db_delete_locked(call->db, call->argv[i].ptr, call->argv[i].len,
-                                call->now_ms))
+                                call->now_ms)) {
             n++;
+            notify_arg(call, MR_NOTIFY_GENERIC, "del", i);
+        }
     call->dirty = n;
     mr_reply_int(call->reply, n);
 }
@@ -143,6 +145,8 @@ static void rename_generic(mr_call_t *call, bool nx) {
     /* The store replaces whatever dst held and carries the TTL along. */
     mr_db_rename_locked(call->db, e, call->db, dst.ptr, dst.len);
     call->dirty = 1;
+    notify_arg(call, MR_NOTIFY_GENERIC, "rename_from", 1);
+    notify_arg(call, MR_NOTIFY_GENERIC, "rename_to", 2);
     if (nx)
         mr_reply_int(call->reply, 1);
     else
@@ -401,11 +405,13 @@ static void expire_generic(mr_call_t *call, long long base_ms, bool seconds) {
      * nothing counts as already expired, as in Redis. */
     if (when <= call->now_ms && !mr_store_expiry_paused()) {
         mr_db_delete_locked(call->db, key.ptr, key.len, call->now_ms);
+        notify_arg(call, MR_NOTIFY_GENERIC, "del", 1);
         mr_prop_cmd(call, 2);
         mr_prop_arg_cstr(call, "DEL");
         mr_prop_arg_str(call, key);
     } else {
         mr_db_set_expire_locked(call->db, e, when);
+        notify_arg(call, MR_NOTIFY_GENERIC, "expire", 1);
         mr_prop_cmd(call, 3);
         mr_prop_arg_cstr(call, "PEXPIREAT");
         mr_prop_arg_str(call, key);
@@ -463,6 +469,7 @@ void cmd_persist(mr_call_t *call) {
     }
     mr_db_set_expire_locked(call->db, e, MR_NO_EXPIRE);
     call->dirty = 1;
+    notify_arg(call, MR_NOTIFY_GENERIC, "persist", 1);
     mr_reply_int(call->reply, 1);
 }
 
@@ -502,6 +509,7 @@ void cmd_copy(mr_call_t *call) {
     /* The store replaces an existing destination and copies the TTL. */
     mr_db_copy_locked(call->db, e, ddb, dst.ptr, dst.len);
     call->dirty = 1;
+    mr_notify(MR_NOTIFY_GENERIC, "copy_to", dst.ptr, dst.len, ddb);
     mr_reply_int(call->reply, 1);
 }
 
@@ -522,6 +530,8 @@ void cmd_move(mr_call_t *call) {
     }
     mr_db_rename_locked(call->db, e, ddb, key.ptr, key.len);
     call->dirty = 1;
+    notify_arg(call, MR_NOTIFY_GENERIC, "move_from", 1);
+    mr_notify(MR_NOTIFY_GENERIC, "move_to", key.ptr, key.len, ddb);
     mr_reply_int(call->reply, 1);
 }
 

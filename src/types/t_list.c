@@ -69,6 +69,13 @@ static mr_entry_t *list_create(int db, mr_str_t key) {
 /* Pushes elems[0..n) one by one at `where` (so LPUSH a b c leaves c
  * first), creating the list unless `create` is false (LPUSHX). Returns the
  * new length, 0 when absent and not created, -1 for another type. */
+static const char *push_event(int where) {
+    return where == MR_LIST_HEAD ? "lpush" : "rpush";
+}
+static const char *pop_event(int where) {
+    return where == MR_LIST_HEAD ? "lpop" : "rpop";
+}
+
 static long long push_locked(int db, mr_str_t key, int64_t now, int where,
                              const mr_str_t *elems, int n, bool create) {
     mr_entry_t *e;
@@ -81,16 +88,34 @@ static long long push_locked(int db, mr_str_t key, int64_t now, int where,
     mr_ql_t *ql = ql_of(e);
     for (int i = 0; i < n; i++)
         mr_ql_push(ql, where, elems[i].ptr, elems[i].len);
+    mr_notify(MR_NOTIFY_LIST, push_event(where), key.ptr, key.len, db);
     return (long long)mr_ql_count(ql);
 }
 
+/* The notifications of a pop from key: the pop, and "del" when it emptied
+ * the list (Redis's order). */
+static void notify_pop(int db, mr_str_t key, int where, bool emptied) {
+    mr_notify(MR_NOTIFY_LIST, pop_event(where), key.ptr, key.len, db);
+    if (emptied) mr_notify(MR_NOTIFY_GENERIC, "del", key.ptr, key.len, db);
+}
+
 /* Pops n (1 <= n <= length) elements of list entry e at key from `where`,
- * handing each to fn, and deletes the key if that emptied it. */
-static void pop_n(int db, mr_str_t key, int64_t now, mr_entry_t *e,
-                  int where, size_t n, mr_ql_elem_fn fn, void *ctx) {
+ * handing each to fn, and deletes the key if that emptied it. Returns
+ * whether it did; notifies unless `quiet` (the caller then does). */
+static bool pop_n_quiet(int db, mr_str_t key, int64_t now, mr_entry_t *e,
+                        int where, size_t n, mr_ql_elem_fn fn, void *ctx,
+                        bool quiet) {
     mr_ql_t *ql = ql_of(e);
     while (n--) mr_ql_pop(ql, where, fn, ctx);
-    if (mr_ql_count(ql) == 0) mr_db_delete_locked(db, key.ptr, key.len, now);
+    bool emptied = mr_ql_count(ql) == 0;
+    if (emptied) mr_db_delete_locked(db, key.ptr, key.len, now);
+    if (!quiet) notify_pop(db, key, where, emptied);
+    return emptied;
+}
+
+static void pop_n(int db, mr_str_t key, int64_t now, mr_entry_t *e,
+                  int where, size_t n, mr_ql_elem_fn fn, void *ctx) {
+    pop_n_quiet(db, key, now, e, where, n, fn, ctx, false);
 }
 
 static void copy_elem(void *ctx, mr_str_t elem) {
@@ -130,11 +155,16 @@ mr_list_rc_t mr_list_move_locked(int db, mr_str_t src, mr_str_t dst,
         mr_ql_t *ql = ql_of(se);
         mr_ql_pop(ql, from, copy_elem, out);
         mr_ql_push(ql, to, out->data, out->len);
+        mr_notify(MR_NOTIFY_LIST, push_event(to), dst.ptr, dst.len, db);
+        notify_pop(db, src, from, false);
         return MR_LIST_OK;
     }
-    pop_n(db, src, now_ms, se, from, 1, copy_elem, out);
+    /* Redis announces the push on dst before the pop from src */
+    bool emptied = pop_n_quiet(db, src, now_ms, se, from, 1, copy_elem, out,
+                               true);
     push_locked(db, dst, now_ms, to, &(mr_str_t){out->data, out->len}, 1,
                 true);
+    notify_pop(db, src, from, emptied);
     return MR_LIST_OK;
 }
 
@@ -166,9 +196,11 @@ static mr_entry_t *write_list(mr_call_t *call, int i, bool *wrong) {
 }
 
 static void delete_if_empty(mr_call_t *call, int i, mr_entry_t *e) {
-    if (mr_ql_count(ql_of(e)) == 0)
+    if (mr_ql_count(ql_of(e)) == 0) {
         mr_db_delete_locked(call->db, call->argv[i].ptr, call->argv[i].len,
                             call->now_ms);
+        notify_arg(call, MR_NOTIFY_GENERIC, "del", i);
+    }
 }
 
 /* LEFT / RIGHT (case-insensitive) into *where; false if neither. */
@@ -521,6 +553,7 @@ void cmd_lset(mr_call_t *call) {
     }
     mr_ql_replace(ql_of(e), &p, call->argv[3].ptr, call->argv[3].len);
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_LIST, "lset", 1);
     mr_reply_ok(call->reply);
 }
 
@@ -549,6 +582,7 @@ void cmd_linsert(mr_call_t *call) {
         if (mr_ql_eq(&p, pivot.ptr, pivot.len)) {
             mr_ql_insert(ql, &p, where, ele.ptr, ele.len);
             call->dirty++;
+            notify_arg(call, MR_NOTIFY_LIST, "linsert", 1);
             mr_reply_int(call->reply, (long long)mr_ql_count(ql));
             return;
         }
@@ -585,6 +619,7 @@ void cmd_lrem(mr_call_t *call) {
             ok = from_tail ? mr_ql_prev(&p) : mr_ql_next(&p);
         }
     }
+    if (removed) notify_arg(call, MR_NOTIFY_LIST, "lrem", 1);
     delete_if_empty(call, 1, e);
     call->dirty += (long long)removed;
     mr_reply_int(call->reply, (long long)removed);
@@ -604,6 +639,7 @@ void cmd_ltrim(mr_call_t *call) {
         mr_ql_delete_range(ql, first + n, rtrim);
         mr_ql_delete_range(ql, 0, first);
         call->dirty += (long long)(first + rtrim);
+        notify_arg(call, MR_NOTIFY_LIST, "ltrim", 1);
         delete_if_empty(call, 1, e);
     }
     mr_reply_ok(call->reply);

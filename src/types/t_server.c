@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/handlers.h"
+#include "mr/pubsub.h"
 #include "mr/cmd.h"
 #include "mr/aof.h"
 #include "mr/config.h"
@@ -785,9 +786,9 @@ static void info_stats(mr_buf_t *b) {
                   "current_eviction_exceeded_time:0\r\n"
                   "keyspace_hits:%llu\r\n"
                   "keyspace_misses:%llu\r\n"
-                  "pubsub_channels:0\r\n"
-                  "pubsub_patterns:0\r\n"
-                  "pubsubshard_channels:0\r\n"
+                  "pubsub_channels:%ld\r\n"
+                  "pubsub_patterns:%ld\r\n"
+                  "pubsubshard_channels:%ld\r\n"
                   "migrate_cached_sockets:0\r\n"
                   "slave_expires_tracked_keys:0\r\n"
                   "active_defrag_hits:0\r\n"
@@ -810,6 +811,8 @@ static void info_stats(mr_buf_t *b) {
                   mr_server_inst_input_kbps(), mr_server_inst_output_kbps(),
                   STAT(s, rejected_conns), STAT(s, expired_keys),
                   STAT(s, evicted_keys), STAT(s, keyspace_hits), STAT(s, keyspace_misses),
+                  mr_pubsub_names(MR_PS_CHANNEL), mr_pubsub_names(MR_PS_PATTERN),
+                  mr_pubsub_names(MR_PS_SHARD),
                   STAT(s, unexpected_errors), STAT(s, error_replies),
                   STAT(s, reads_processed), STAT(s, writes_processed));
 }

@@ -51,9 +51,11 @@ static bool lookup_set(mr_call_t *call, int i, bool write, mr_entry_t **ent) {
  * moved). */
 static void store_or_drop(mr_call_t *call, int i, mr_entry_t *e, mr_setv_t s) {
     mr_setv_store(e, s);
-    if (mr_setv_len(s) == 0)
+    if (mr_setv_len(s) == 0) {
         mr_db_delete_locked(call->db, call->argv[i].ptr, call->argv[i].len,
                             call->now_ms);
+        notify_arg(call, MR_NOTIFY_GENERIC, "del", i);
+    }
 }
 
 /* Every member, as a RESP3 set (RESP2 array), in the set's own order. */
@@ -86,6 +88,7 @@ void cmd_sadd(mr_call_t *call) {
         mr_db_add_obj_locked(call->db, call->argv[1].ptr, call->argv[1].len,
                              MR_T_SET, s.enc, s.p);
     call->dirty += added;
+    if (added) notify_arg(call, MR_NOTIFY_SET, "sadd", 1);
     mr_reply_int(call->reply, added);
 }
 
@@ -97,6 +100,7 @@ void cmd_srem(mr_call_t *call) {
         mr_setv_t s = mr_setv_of(e);
         for (int i = 2; i < call->argc && mr_setv_len(s) > 0; i++)
             if (mr_setv_remove(&s, call->argv[i])) removed++;
+        if (removed) notify_arg(call, MR_NOTIFY_SET, "srem", 1);
         store_or_drop(call, 1, e, s);
     }
     call->dirty += removed;
@@ -280,11 +284,14 @@ static void store_result(mr_call_t *call, mr_setv_t res) {
     if (n == 0) {
         mr_setv_free(res);
         if (existed) call->dirty++;
+        if (existed) notify_arg(call, MR_NOTIFY_GENERIC, "del", 1);
         mr_reply_int(call->reply, 0);
         return;
     }
     mr_db_add_obj_locked(call->db, dst.ptr, dst.len, MR_T_SET, res.enc, res.p);
     call->dirty++;
+    /* the event is the command's name: sinterstore, sunionstore, ... */
+    notify_arg(call, MR_NOTIFY_SET, call->cmd ? call->cmd->name : "", 1);
     mr_reply_int(call->reply, (long long)n);
 }
 
@@ -428,6 +435,7 @@ void cmd_spop(mr_call_t *call) {
         prop_srem(call, 1);
         pop_one(call, &s);
         call->dirty++;
+        notify_arg(call, MR_NOTIFY_SET, "spop", 1);
         store_or_drop(call, 1, e, s);
         return;
     }
@@ -448,10 +456,13 @@ void cmd_spop(mr_call_t *call) {
         mr_prop_arg_str(call, call->argv[1]);
         mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
                             call->now_ms);
+        notify_arg(call, MR_NOTIFY_SET, "spop", 1);
+        notify_arg(call, MR_NOTIFY_GENERIC, "del", 1);
         return;
     }
     pop_many(call, e, (size_t)count);
     call->dirty += count;
+    notify_arg(call, MR_NOTIFY_SET, "spop", 1);
 }
 
 /* SRANDMEMBER key count, 0 < count < size: distinct members in random
@@ -566,6 +577,9 @@ void cmd_smove(mr_call_t *call) {
         return;
     }
     mr_setv_store(se, src);
+    /* Redis's events: srem, del of an emptied source, then sadd */
+    notify_arg(call, MR_NOTIFY_SET, "srem", 1);
+    if (mr_setv_len(src) == 0) notify_arg(call, MR_NOTIFY_GENERIC, "del", 1);
     /* a new destination is created for the member it receives */
     mr_setv_t dst = de ? mr_setv_of(de) : mr_setv_new_for(m);
     mr_setv_add(&dst, m, mr_setv_max_intset());
@@ -580,6 +594,7 @@ void cmd_smove(mr_call_t *call) {
         mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
                             call->now_ms);
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_SET, "sadd", 2);
     mr_reply_int(call->reply, 1);
 }
 

@@ -192,6 +192,8 @@ static void set_generic(mr_call_t *call, unsigned flags, int vidx, int eidx,
      * the first access after it deletes the key. */
     mr_db_set_str_locked(call->db, key.ptr, key.len, val.ptr, val.len, when);
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_STRING, "set", 1);
+    if (eidx) notify_arg(call, MR_NOTIFY_GENERIC, "expire", 1);
     if (eidx) { /* relative or not, the AOF gets the absolute time */
         mr_prop_cmd(call, 5);
         mr_prop_arg_cstr(call, "SET");
@@ -241,6 +243,7 @@ void cmd_getdel(mr_call_t *call) {
     mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
                         call->now_ms);
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_GENERIC, "del", 1);
 }
 
 void cmd_getex(mr_call_t *call) {
@@ -267,12 +270,14 @@ void cmd_getex(mr_call_t *call) {
         mr_db_delete_locked(call->db, call->argv[1].ptr, call->argv[1].len,
                             call->now_ms);
         call->dirty++;
+        notify_arg(call, MR_NOTIFY_GENERIC, "del", 1);
         mr_prop_cmd(call, 2);
         mr_prop_arg_cstr(call, "DEL");
         mr_prop_arg_str(call, call->argv[1]);
     } else if (eidx) {
         mr_db_set_expire_locked(call->db, e, when);
         call->dirty++;
+        notify_arg(call, MR_NOTIFY_GENERIC, "expire", 1);
         mr_prop_cmd(call, 3);
         mr_prop_arg_cstr(call, "PEXPIREAT");
         mr_prop_arg_str(call, call->argv[1]);
@@ -280,6 +285,7 @@ void cmd_getex(mr_call_t *call) {
     } else if ((flags & OPT_PERSIST) && mr_entry_has_expire(e)) {
         mr_db_set_expire_locked(call->db, e, MR_NO_EXPIRE);
         call->dirty++;
+        notify_arg(call, MR_NOTIFY_GENERIC, "persist", 1);
     }
 }
 
@@ -313,10 +319,12 @@ static void mset_generic(mr_call_t *call, bool nx) {
             }
         }
     }
-    for (int j = 1; j < call->argc; j += 2)
+    for (int j = 1; j < call->argc; j += 2) {
         mr_db_set_str_locked(call->db, call->argv[j].ptr, call->argv[j].len,
                              call->argv[j + 1].ptr, call->argv[j + 1].len,
                              MR_NO_EXPIRE);
+        notify_arg(call, MR_NOTIFY_STRING, "set", j);
+    }
     call->dirty += (call->argc - 1) / 2;
     if (nx) mr_reply_int(call->reply, 1);
     else mr_reply_ok(call->reply);
@@ -346,6 +354,7 @@ void cmd_append(mr_call_t *call) {
         e->meta |= MR_EF_STR_RAW; /* Redis unshares it into a raw string */
     }
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_STRING, "append", 1);
     mr_reply_int(call->reply, (long long)e->vlen);
 }
 
@@ -409,6 +418,7 @@ void cmd_setrange(mr_call_t *call) {
     memcpy(mr_entry_val(e) + off, val.ptr, val.len);
     e->meta |= MR_EF_STR_RAW; /* as Redis, whose SETRANGE makes it raw */
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_STRING, "setrange", 1);
     mr_reply_int(call->reply, (long long)e->vlen);
 }
 
@@ -447,6 +457,7 @@ static void incr_generic(mr_call_t *call, long long incr) {
     int n = mr_ll2str(buf, v);
     store_number(call, e, buf, (size_t)n);
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_STRING, "incrby", 1);
     mr_reply_int(call->reply, v);
 }
 
@@ -491,6 +502,7 @@ void cmd_incrbyfloat(mr_call_t *call) {
     }
     store_number(call, e, buf, (size_t)n);
     call->dirty++;
+    notify_arg(call, MR_NOTIFY_STRING, "incrbyfloat", 1);
     /* the result, not the increment: float arithmetic may differ where the
      * file is replayed (Redis logs the same SET ... KEEPTTL) */
     mr_prop_cmd(call, 4);

@@ -76,9 +76,11 @@ static bool lookup(mr_call_t *call, int i, bool write, mr_zset_t **zs) {
 
 /* Deletes argv[i] when its sorted set has become empty. */
 static void drop_if_empty(mr_call_t *call, int i, mr_zset_t *zs) {
-    if (mr_zset_len(zs) == 0)
+    if (mr_zset_len(zs) == 0) {
         mr_db_delete_locked(call->db, call->argv[i].ptr, call->argv[i].len,
                             call->now_ms);
+        notify_arg(call, MR_NOTIFY_GENERIC, "del", i);
+    }
 }
 
 /* argv[i] as a long (Redis getLongFromObjectOrReply); replies on failure. */
@@ -93,11 +95,14 @@ static void store_result(mr_call_t *call, int i, mr_zset_t *zs) {
     bool existed = mr_db_delete_locked(call->db, k.ptr, k.len, call->now_ms);
     if (!zs) {
         if (existed) call->dirty++;
+        if (existed) notify_arg(call, MR_NOTIFY_GENERIC, "del", i);
         mr_reply_int(call->reply, 0);
         return;
     }
     mr_db_add_obj_locked(call->db, k.ptr, k.len, MR_T_ZSET, 0, zs);
     call->dirty++;
+    /* the event is the command's name: zunionstore, zrangestore, ... */
+    notify_arg(call, MR_NOTIFY_ZSET, call->cmd ? call->cmd->name : "", i);
     mr_reply_int(call->reply, (long long)mr_zset_len(zs));
 }
 
@@ -180,6 +185,8 @@ static void zadd_generic(mr_call_t *call, unsigned flags) {
         }
     }
     call->dirty += added + updated;
+    if (added + updated)
+        notify_arg(call, MR_NOTIFY_ZSET, incr ? "zincr" : "zadd", 1);
 reply:
     if (incr) {
         if (processed)
@@ -208,6 +215,7 @@ void cmd_zrem(mr_call_t *call) {
                 deleted++;
             if (mr_zset_len(zs) == 0) break; /* Redis stops once empty */
         }
+        if (deleted) notify_arg(call, MR_NOTIFY_ZSET, "zrem", 1);
         drop_if_empty(call, 1, zs);
     }
     call->dirty += deleted;
@@ -570,6 +578,8 @@ static void remrange_generic(mr_call_t *call, range_by_t by) {
     } else {
         deleted = mr_zset_delete_lexrange(zs, &lex);
     }
+    /* the event is the command's name: zremrangebyrank, ... */
+    if (deleted) notify_arg(call, MR_NOTIFY_ZSET, call->cmd->name, 1);
     drop_if_empty(call, 1, zs);
     call->dirty += (long long)deleted;
     mr_reply_int(call->reply, (long long)deleted);
@@ -583,16 +593,41 @@ void cmd_zremrangebylex(mr_call_t *call) { remrange_generic(call, BY_LEX); }
 
 /* ---- popping ---- */
 
-mr_zpop_result_t mr_zset_pop_locked(int db, const void *key, size_t klen,
-                                    int64_t now_ms, bool max,
-                                    mr_buf_t *member, double *score) {
+/* Pops one member; *emptied says whether that deleted the key. */
+static mr_zpop_result_t pop_one_locked(int db, const void *key, size_t klen,
+                                       int64_t now_ms, bool max,
+                                       mr_buf_t *member, double *score,
+                                       bool *emptied) {
+    *emptied = false;
     mr_entry_t *e = mr_db_lookup_write_locked(db, key, klen, now_ms);
     if (!e) return MR_ZPOP_NONE;
     if (mr_entry_type(e) != MR_T_ZSET) return MR_ZPOP_WRONGTYPE;
     mr_zset_t *zs = mr_entry_obj(e);
     bool ok = mr_zset_pop_end(zs, max, member, score);
-    if (mr_zset_len(zs) == 0) mr_db_delete_locked(db, key, klen, now_ms);
+    if (mr_zset_len(zs) == 0) {
+        mr_db_delete_locked(db, key, klen, now_ms);
+        *emptied = true;
+    }
     return ok ? MR_ZPOP_OK : MR_ZPOP_NONE;
+}
+
+/* One notification per popping command, as Redis: the pop, then "del"
+ * when the set is gone. */
+static void notify_zpop(int db, mr_str_t key, bool max, bool emptied) {
+    mr_notify(MR_NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key.ptr, key.len,
+              db);
+    if (emptied) mr_notify(MR_NOTIFY_GENERIC, "del", key.ptr, key.len, db);
+}
+
+mr_zpop_result_t mr_zset_pop_locked(int db, const void *key, size_t klen,
+                                    int64_t now_ms, bool max,
+                                    mr_buf_t *member, double *score) {
+    bool emptied;
+    mr_zpop_result_t r =
+        pop_one_locked(db, key, klen, now_ms, max, member, score, &emptied);
+    if (r == MR_ZPOP_OK)
+        notify_zpop(db, (mr_str_t){key, klen}, max, emptied);
+    return r;
 }
 
 mr_zpop_result_t mr_zset_pop(int db, const void *key, size_t klen,
@@ -616,16 +651,18 @@ static long long pop_and_reply(mr_call_t *call, int ki, mr_zset_t *zs,
     mr_reply_array(call->reply, (long)(nested ? n : 2 * n));
     mr_buf_t m = {0};
     mr_str_t k = call->argv[ki];
+    bool emptied = false;
     for (long long i = 0; i < n; i++) {
         double score;
-        mr_zset_pop_locked(call->db, k.ptr, k.len, call->now_ms, max, &m,
-                           &score);
+        pop_one_locked(call->db, k.ptr, k.len, call->now_ms, max, &m, &score,
+                       &emptied);
         if (nested) mr_reply_array(call->reply, 2);
         mr_reply_bulk(call->reply, m.data, m.len);
         mr_reply_double(call->reply, score);
     }
     mr_buf_free(&m);
     call->dirty += n;
+    if (n) notify_zpop(call->db, k, max, emptied);
     return n;
 }
 

@@ -92,7 +92,10 @@ static void check_row(const mr_cmd_t *c, const char *where) {
     } else {
         int min_argc = c->arity > 0 ? c->arity : -c->arity;
         cr_assert(c->first > 0 && c->step >= 1, "%s: bad first/step", c->name);
-        cr_assert(c->first < min_argc, "%s: first key beyond arity", c->name);
+        /* an open-ended range may be empty (SUNSUBSCRIBE: arity -1, keys
+         * 1 -1 1, as Redis reports it) */
+        cr_assert(c->first < min_argc || (c->last < 0 && c->first == min_argc),
+                  "%s: first key beyond arity", c->name);
         if (c->last > 0) {
             cr_assert(c->last >= c->first, "%s: last < first", c->name);
             cr_assert(c->last < min_argc, "%s: last key beyond arity", c->name);
@@ -303,7 +306,8 @@ Test(servercmds, help_replies_are_status_lines) {
                         "configuration file.\r\n+HELP\r\n+    Prints this help.\r\n"),
               "%s", r);
     r = run("client", "help", NULL);
-    STARTS(r, "*33\r\n+CLIENT <subcommand>");
+    STARTS(r, "*39\r\n+CLIENT <subcommand>");
+    cr_assert(strstr(r, "+PAUSE <timeout> [WRITE|ALL]\r\n"), "%s", r);
 }
 
 /* ---- CONFIG ---- */
