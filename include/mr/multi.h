@@ -44,9 +44,15 @@ bool mr_multi_active(struct mr_conn *c);
  * no-multi: the error is replied and EXEC will answer EXECABORT; EXEC with
  * arguments aborts at once). *rejected as dispatch's resolve. */
 const mr_cmd_t *mr_multi_filter(mr_call_t *call, const mr_cmd_t **rejected);
-/* Whether cmd is EXEC of a transaction that queued a write (CLIENT PAUSE
- * WRITE holds such an EXEC, as Redis does). */
-bool mr_multi_exec_writes(struct mr_conn *c, const mr_cmd_t *cmd);
+/* Whether cmd is EXEC of a transaction that queued a command with any of
+ * `flags` (MR_CMD_*): CLIENT PAUSE WRITE holds an EXEC of writes, and
+ * maxmemory refuses one of DENYOOM commands, as Redis does. */
+bool mr_multi_exec_queued(struct mr_conn *c, const mr_cmd_t *cmd,
+                          uint32_t flags);
+/* EXEC refused before it ran: replies "EXECABORT Transaction discarded
+ * because of: <why>" and discards the transaction (Redis's
+ * execCommandAbort). Own worker, no shard lock held. */
+void mr_multi_exec_abort(mr_call_t *call, const char *why);
 /* The connection closes, or RESET: the transaction is discarded and every
  * key unwatched. Own worker, no shard lock held. */
 void mr_multi_conn_reset(struct mr_conn *c);

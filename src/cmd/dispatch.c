@@ -371,9 +371,12 @@ static bool refused_for_memory(mr_call_t *call, const mr_cmd_t *cmd,
     if (!MR_CFG(maxmemory) || !call->conn || !mr_evict_over(now_ns))
         return false;
     mr_dispatch_release(); /* eviction takes shard locks of its own */
-    if (mr_evict_run(now_ns, call->now_ms) ||
-        !(any || (cmd->flags & MR_CMD_DENYOOM)))
-        return false;
+    if (mr_evict_run(now_ns, call->now_ms)) return false;
+    if (mr_multi_exec_queued(call->conn, cmd, MR_CMD_DENYOOM)) {
+        mr_multi_exec_abort(call, MR_ERR_OOM); /* as Redis's rejectCommand */
+        return true;
+    }
+    if (!(any || (cmd->flags & MR_CMD_DENYOOM))) return false;
     mr_reply_err(call->reply, MR_ERR_OOM);
     return true;
 }

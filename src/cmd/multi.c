@@ -78,12 +78,18 @@ bool mr_multi_active(mr_conn_t *c) {
     return m && m->active;
 }
 
-bool mr_multi_exec_writes(mr_conn_t *c, const mr_cmd_t *cmd) {
+bool mr_multi_exec_queued(mr_conn_t *c, const mr_cmd_t *cmd, uint32_t flags) {
     mr_multi_t *m = state_of(c);
     if (cmd->fn != cmd_exec || !m || !m->active || m->aborted) return false;
     for (int i = 0; i < m->nq; i++)
-        if (m->q[i].cmd->flags & MR_CMD_WRITE) return true;
+        if (m->q[i].cmd->flags & flags) return true;
     return false;
+}
+
+void mr_multi_exec_abort(mr_call_t *call, const char *why) {
+    mr_reply_errf(call->reply, "EXECABORT Transaction discarded because of: %s",
+                  why);
+    discard(state_of(call->conn));
 }
 
 /* One allocation holds the argv array and the bytes it points at. */

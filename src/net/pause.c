@@ -24,7 +24,7 @@ bool mr_pause_holds(const mr_call_t *call, const mr_cmd_t *cmd) {
         return false;
     return atomic_load_explicit(&pause_all, memory_order_relaxed) ||
            (cmd->flags & MR_CMD_WRITE) ||
-           mr_multi_exec_writes(call->conn, cmd);
+           mr_multi_exec_queued(call->conn, cmd, MR_CMD_WRITE);
 }
 
 /* As Redis: a pause only ever grows, in time and in kind, until UNPAUSE. */

@@ -931,6 +931,7 @@ size_t mr_db_evict(int db, const void *key, size_t klen, bool ttl_only) {
     /* a WATCHed key that is evicted fails the EXEC, as in Redis */
     if (watch_expired_hook) watch_expired_hook(db, key, klen);
     if (evict_hook) evict_hook(db, key, klen);
+    mr_notify(MR_NOTIFY_EVICTED, "evicted", key, klen, db);
     mr_entry_t *e = mr_dict_unlink(&s->dict, l);
     if (mr_entry_has_expire(e)) s->expires--;
     shard_unlock(shard);

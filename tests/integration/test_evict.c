@@ -598,6 +598,34 @@ Test(evict, multi_refuses_queueing_when_nothing_can_be_evicted) {
     h_server_stop(&s);
 }
 
+/* Over the budget by the time of EXEC (queued while under it): an EXEC of
+ * DENYOOM commands is aborted with the OOM reason and the transaction is
+ * gone; one of reads only runs (Redis's processCommand). */
+Test(evict, exec_of_writes_aborts_when_over_budget) {
+    h_server_t s;
+    start(&s, "noeviction");
+    int fd = h_connect(s.port), admin = h_connect(s.port);
+    expect_cmd(fd, "+OK\r\n", "MULTI");
+    expect_cmd(fd, "+QUEUED\r\n", "SET", "x", "1");
+    expect_cmd(fd, "+QUEUED\r\n", "GET", "x");
+    config_set(admin, "maxmemory", "1");
+    expect_cmd(fd,
+               "-EXECABORT Transaction discarded because of: OOM command not "
+               "allowed when used memory > 'maxmemory'.\r\n",
+               "EXEC");
+    expect_cmd(fd, "-ERR EXEC without MULTI\r\n", "EXEC");
+    expect_cmd(fd, "$-1\r\n", "GET", "x");
+    config_set(admin, "maxmemory", "0");
+    expect_cmd(fd, "+OK\r\n", "MULTI");
+    expect_cmd(fd, "+QUEUED\r\n", "GET", "x");
+    config_set(admin, "maxmemory", "1");
+    expect_cmd(fd, "*1\r\n$-1\r\n", "EXEC");
+    config_set(admin, "maxmemory", "0");
+    close(fd);
+    close(admin);
+    h_server_stop(&s);
+}
+
 /* An evicted key counts as changed for WATCH: the EXEC fails. */
 Test(evict, eviction_fails_exec_of_watchers) {
     h_server_t s;
@@ -619,6 +647,39 @@ Test(evict, eviction_fails_exec_of_watchers) {
     expect_cmd(a, "+QUEUED\r\n", "SET", "x", "1");
     expect_cmd(a, "*-1\r\n", "EXEC");
     close(a);
+    close(b);
+    h_server_stop(&s);
+}
+
+/* notify-keyspace-events Ee: each eviction publishes its key on
+ * __keyevent@0__:evicted (Redis's performEvictions). */
+Test(evict, evicted_keyspace_event) {
+    h_server_t s;
+    start(&s, "volatile-ttl");
+    int sub = h_connect(s.port), b = h_connect(s.port);
+    config_set(b, "notify-keyspace-events", "Ee");
+    h_bytes_t r = h_call(sub, "SUBSCRIBE", "__keyevent@0__:evicted", NULL);
+    cr_assert(r.buf && strstr(r.buf, "subscribe"), "SUBSCRIBE: %s",
+              r.buf ? h_escape(r.buf, r.len) : "(no reply)");
+    h_bytes_free(&r);
+    expect_cmd(b, "+OK\r\n", "SET", "victim", "v", "EX", "100000");
+    set_budget(b, 1 << 20);
+    /* victim is the only key with a TTL: the first eviction takes it */
+    int n = 0;
+    while (info_ll(b, "stats", "evicted_keys") == 0) {
+        cr_assert_lt(n, MAX_FILL);
+        set_range(b, "p", n, n + BATCH, 0);
+        n += BATCH;
+    }
+    config_set(b, "maxmemory", "0");
+    const char *want = "*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:evicted\r\n"
+                       "$6\r\nvictim\r\n";
+    char got[128] = {0};
+    size_t len = strlen(want);
+    cr_assert_eq(h_read_exact(sub, got, len, 5000), len, "no evicted event: %s",
+                 h_escape(got, strlen(got)));
+    cr_assert_str_eq(got, want);
+    close(sub);
     close(b);
     h_server_stop(&s);
 }
