@@ -60,6 +60,10 @@ uint64_t mr_hash(const void *p, size_t n);
  * lock. */
 uint64_t mr_rand64(void);
 
+/* Sorts a[0..n) ascending and drops repeats; returns the new count (shard
+ * ids before locking them in order: src/util/sort.c). */
+int mr_u32_sort_unique(uint32_t *a, int n);
+
 /* ---- growable byte buffer ----
  * An mr_buf_t owns `data`; the struct itself is embedded by the owner. */
 typedef struct mr_buf {

@@ -46,11 +46,6 @@ static bool arity_ok(const mr_cmd_t *cmd, int argc) {
     return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Argv indexes of the command's keys: from the row's getkeys hook when it
  * has one (movable keys), else first/last/step. Returns the count (0 when
  * none, or when getkeys found the arguments malformed: the handler replies
@@ -104,13 +99,7 @@ static int key_shards(const mr_call_t *call, uint32_t *stack, uint32_t **ids) {
         out[i] = mr_store_shard_of(call->argv[pos[i]].ptr,
                                    call->argv[pos[i]].len);
     if (pos != pos_stack) mr_free(pos);
-    if (n > 1) {
-        qsort(out, (size_t)n, sizeof *out, cmp_u32);
-        int u = 1;
-        for (int i = 1; i < n; i++)
-            if (out[i] != out[u - 1]) out[u++] = out[i];
-        n = u;
-    }
+    n = mr_u32_sort_unique(out, n);
     *ids = out;
     return n;
 }

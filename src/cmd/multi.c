@@ -219,11 +219,6 @@ void cmd_unwatch(mr_call_t *call) {
     mr_reply_ok(call->reply);
 }
 
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Whether cmd may take shard locks of its own while it runs (see the top
  * of this file): keyless commands of the connection and transactions
  * groups never do, nor does pub/sub (its registry has locks of its own,
@@ -258,13 +253,7 @@ static int exec_shards(const mr_multi_t *m, uint32_t *stack, uint32_t **ids) {
         n += mr_dispatch_key_shards(&c, out + n);
     }
     for (int i = 0; i < m->nw; i++) out[n++] = m->w[i].shard;
-    if (n > 1) {
-        qsort(out, (size_t)n, sizeof *out, cmp_u32);
-        int u = 1;
-        for (int i = 1; i < n; i++)
-            if (out[i] != out[u - 1]) out[u++] = out[i];
-        n = u;
-    }
+    n = mr_u32_sort_unique(out, n);
     *ids = out;
     return n;
 }

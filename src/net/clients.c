@@ -63,7 +63,9 @@ int mr_clients_kill(const mr_kill_filter_t *f) {
         int here = 0;
         pthread_mutex_lock(&w->clients_lock);
         for (mr_conn_t *c = w->clients; c; c = c->next) {
-            if (!matches(c, f)) continue;
+            /* one already being killed is gone, as Redis frees it at once;
+             * its own worker closes it a little later */
+            if (!matches(c, f) || atomic_load(&c->kill_requested)) continue;
             atomic_store(&c->kill_requested, true);
             here++;
         }

@@ -1116,3 +1116,16 @@ void h_expect_cmd_at(const char *file, int line, int fd, const char *exp,
     free(req);
     req = NULL;
 }
+
+void h_server_start_workers(h_server_t *s, int n) {
+    char threads[16];
+    snprintf(threads, sizeof threads, "%d", n);
+    const char *const extra[] = {"--threads", threads, NULL};
+    cr_assert_eq(h_server_start(s, is_real_redis() ? NULL : extra), 0,
+                 "server did not start");
+}
+
+void h_server_stop_clean(h_server_t *s) {
+    int st = h_server_stop(s);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status 0x%x", st);
+}

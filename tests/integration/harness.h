@@ -68,6 +68,12 @@ int h_server_spawn(h_server_t *s, int port, const char *const *extra);
  * waitpid) or -1 when the server was not our child / already gone. Also
  * removes the temp dir unless H_KEEP_LOGS is set in the environment. */
 int h_server_stop(h_server_t *s);
+/* For suites sharing one server on several workers (blocking, pipelines,
+ * transactions, pub/sub): starts it with --threads n (redis-server, being
+ * single-threaded, gets no flag), failing the test if it does not start;
+ * stops it requiring a clean exit (status 0: under ASan also no leak). */
+void h_server_start_workers(h_server_t *s, int n);
+void h_server_stop_clean(h_server_t *s);
 /* Waits up to timeout_ms for a child server to exit by itself. Returns true
  * and stores the wait status when it did. */
 bool h_server_wait_exit(h_server_t *s, int timeout_ms, int *status);

@@ -19,18 +19,11 @@
 
 static h_server_t srv;
 
-static void start(void) {
-    static const char *const extra[] = {"--threads", "4", NULL};
-    /* redis-server has no --threads; it is single-threaded anyway */
-    cr_assert_eq(h_server_start(&srv, is_real_redis() ? NULL : extra), 0);
-}
+static void start(void) { h_server_start_workers(&srv, 4); }
 
 /* A clean exit also means no leak report under ASan: blocked clients
  * still waiting when the server stops are freed with their connections. */
-static void stop(void) {
-    int st = h_server_stop(&srv);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status 0x%x", st);
-}
+static void stop(void) { h_server_stop_clean(&srv); }
 
 TestSuite(blocking, .init = start, .fini = stop, .timeout = 60);
 

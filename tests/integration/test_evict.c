@@ -166,6 +166,16 @@ static int fill_until_eviction(int fd, const char *prefix, int ttl) {
     return n;
 }
 
+/* Under volatile-ttl with one key that has a TTL: writes keys without one
+ * until that key is evicted; the writes after it get -OOM (nothing else is
+ * evictable), which is expected here. */
+static void fill_until_ttl_key_evicted(int fd) {
+    for (int n = 0; info_ll(fd, "stats", "evicted_keys") == 0; n += BATCH) {
+        cr_assert_lt(n, MAX_FILL, "no eviction after %d keys", n);
+        set_range(fd, "p", n, n + BATCH, 0);
+    }
+}
+
 Test(evict, noeviction_refuses_writes_but_reads_and_deletes_work) {
     h_server_t s;
     start(&s, "noeviction");
@@ -634,13 +644,7 @@ Test(evict, eviction_fails_exec_of_watchers) {
     expect_cmd(a, "+OK\r\n", "SET", "k", "v", "EX", "100000");
     expect_cmd(a, "+OK\r\n", "WATCH", "k");
     set_budget(b, 1 << 20);
-    /* k is the only key with a TTL: the first eviction takes it */
-    int n = 0;
-    while (info_ll(b, "stats", "evicted_keys") == 0) {
-        cr_assert_lt(n, MAX_FILL);
-        set_range(b, "p", n, n + BATCH, 0);
-        n += BATCH;
-    }
+    fill_until_ttl_key_evicted(b); /* k */
     expect_cmd(b, ":0\r\n", "EXISTS", "k");
     config_set(b, "maxmemory", "0");
     expect_cmd(a, "+OK\r\n", "MULTI");
@@ -664,13 +668,7 @@ Test(evict, evicted_keyspace_event) {
     h_bytes_free(&r);
     expect_cmd(b, "+OK\r\n", "SET", "victim", "v", "EX", "100000");
     set_budget(b, 1 << 20);
-    /* victim is the only key with a TTL: the first eviction takes it */
-    int n = 0;
-    while (info_ll(b, "stats", "evicted_keys") == 0) {
-        cr_assert_lt(n, MAX_FILL);
-        set_range(b, "p", n, n + BATCH, 0);
-        n += BATCH;
-    }
+    fill_until_ttl_key_evicted(b); /* victim */
     config_set(b, "maxmemory", "0");
     const char *want = "*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:evicted\r\n"
                        "$6\r\nvictim\r\n";

@@ -28,15 +28,9 @@
 
 static h_server_t srv;
 
-static void start(void) {
-    static const char *const extra[] = {"--threads", "4", NULL};
-    cr_assert_eq(h_server_start(&srv, is_real_redis() ? NULL : extra), 0);
-}
+static void start(void) { h_server_start_workers(&srv, 4); }
 
-static void stop(void) {
-    int st = h_server_stop(&srv);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status 0x%x", st);
-}
+static void stop(void) { h_server_stop_clean(&srv); }
 
 TestSuite(multi, .init = start, .fini = stop, .timeout = 120);
 

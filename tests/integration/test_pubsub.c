@@ -23,17 +23,11 @@
 
 static h_server_t srv;
 
-static void start(void) {
-    static const char *const extra[] = {"--threads", "4", NULL};
-    cr_assert_eq(h_server_start(&srv, is_real_redis() ? NULL : extra), 0);
-}
+static void start(void) { h_server_start_workers(&srv, 4); }
 
 /* A clean exit: subscriptions left at shutdown are freed with their
  * connections (no leak report under ASan). */
-static void stop(void) {
-    int st = h_server_stop(&srv);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status 0x%x", st);
-}
+static void stop(void) { h_server_stop_clean(&srv); }
 
 TestSuite(pubsub, .init = start, .fini = stop, .timeout = 120);
 
