@@ -170,6 +170,9 @@ struct mr_call {
      * connection keeps a copy of the request and runs it once the pause
      * ends: mr_conn_hold); nothing ran and nothing was replied */
     bool held;
+    /* set by MULTI's filter when it queued the call (+QUEUED): CLIENT LIST
+     * then shows it as the last command, as Redis does */
+    bool queued;
 };
 
 /* ---- the table ---- */

@@ -50,6 +50,8 @@ void mr_conn_hold_until(mr_conn_t *c, uint64_t pos);
  * the connection (mr_multi_conn_reset). Own worker only. */
 struct mr_multi;
 struct mr_multi **mr_conn_multi(mr_conn_t *c);
+/* CLIENT LIST multi= : commands queued since MULTI, -1 outside one. */
+void mr_conn_set_multi_len(mr_conn_t *c, int n);
 /* ---- pub/sub (mr/pubsub.h) ---- */
 /* The pub/sub module's per-connection state (NULL until the first
  * subscription); the module owns what it points at. Own worker only. */

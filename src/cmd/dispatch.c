@@ -379,6 +379,7 @@ void mr_dispatch(mr_call_t *call) {
     unsigned errors_before = call->reply->errors;
     call->dirty = 0;
     call->held = false;
+    call->queued = false;
     call->prop = NULL;
     call->aof_end = 0;
     uint64_t start = call->start_ns ? call->start_ns : mr_clock_ns();
@@ -411,8 +412,9 @@ void mr_dispatch(mr_call_t *call) {
         if (call->conn) mr_conn_set_cmd(call->conn, cmd);
         if (!mr_aof_deny_write(call)) run_locked(call);
     } else if (call->conn) {
-        /* as Redis's lastcmd: the refused row (arity), NULL when unknown */
-        mr_conn_set_cmd(call->conn, rejected);
+        /* as Redis's lastcmd: the queued row, the refused row (arity),
+         * NULL when unknown */
+        mr_conn_set_cmd(call->conn, call->queued ? call->cmd : rejected);
     }
     bool failed = call->reply->errors != errors_before;
     observe(call, cmd, rejected, start, failed); /* operating it */

@@ -35,6 +35,7 @@ static mr_multi_t *state_get(mr_conn_t *c) {
     if (!*slot) {
         *slot = mr_xcalloc(1, sizeof **slot);
         atomic_init(&(*slot)->dirty, false);
+        (*slot)->conn = c;
     }
     return *slot;
 }
@@ -50,6 +51,7 @@ static void queue_clear(mr_multi_t *m) {
     }
     m->active = false;
     m->aborted = false;
+    mr_conn_set_multi_len(m->conn, -1);
 }
 
 /* Redis's discardTransaction: the queue goes, and so do the watches.
@@ -156,6 +158,8 @@ const mr_cmd_t *mr_multi_filter(mr_call_t *call, const mr_cmd_t **rejected) {
         return NULL;
     }
     queue_push(m, call);
+    mr_conn_set_multi_len(call->conn, m->nq);
+    call->queued = true;
     mr_reply_simple(call->reply, "QUEUED");
     return NULL;
 }
@@ -175,6 +179,7 @@ void cmd_multi(mr_call_t *call) {
     }
     m->active = true;
     m->aborted = false;
+    mr_conn_set_multi_len(call->conn, 0);
     mr_reply_ok(call->reply);
 }
 

@@ -40,6 +40,7 @@ struct mr_multi {
     int nq, qcap;
     watched_t *w;
     int nw, wcap;
+    struct mr_conn *conn; /* the owner, for CLIENT LIST's multi= */
 };
 
 /* ---- src/cmd/watch.c; the owner's thread ---- */

@@ -71,6 +71,7 @@ mr_conn_t *mr_conn_new(mr_worker_t *w, int fd, bool is_unix) {
     c->reply.resp = 2;
     atomic_init(&c->db, 0);
     atomic_init(&c->resp, 2);
+    atomic_init(&c->multi_len, -1);
     c->ctime_ms = mr_mstime();
     atomic_init(&c->last_ms, c->ctime_ms);
     c->is_unix = is_unix;
@@ -412,6 +413,10 @@ void mr_conn_set_name(mr_conn_t *c, const char *name, size_t len) {
 }
 void mr_conn_close_after_reply(mr_conn_t *c) { c->close_after_reply = true; }
 struct mr_multi **mr_conn_multi(mr_conn_t *c) { return &c->multi; }
+
+void mr_conn_set_multi_len(mr_conn_t *c, int n) {
+    atomic_store_explicit(&c->multi_len, n, memory_order_relaxed);
+}
 void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd) {
     atomic_store_explicit(&c->last_cmd, cmd, memory_order_relaxed);
 }
@@ -426,6 +431,7 @@ static void describe_flags(const mr_conn_t *c, char out[16]) {
             atomic_load_explicit(&c->npsub, memory_order_relaxed) +
             atomic_load_explicit(&c->nssub, memory_order_relaxed) > 0)
         *p++ = 'P';
+    if (atomic_load_explicit(&c->multi_len, memory_order_relaxed) >= 0) *p++ = 'x';
     if (atomic_load_explicit(&c->blocked, memory_order_relaxed)) *p++ = 'b';
     if (c->is_unix) *p++ = 'U';
     if (atomic_load_explicit(&c->no_evict, memory_order_relaxed)) *p++ = 'e';
@@ -450,7 +456,7 @@ void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
     mr_buf_printf(
         out,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=%d psub=%d ssub=%d multi=-1 qbuf=%zu qbuf-free=%zu "
+        "db=%d sub=%d psub=%d ssub=%d multi=%d qbuf=%zu qbuf-free=%zu "
         "argv-mem=0 multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=0 omem=%zu "
         "tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=%d\n",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
@@ -459,7 +465,8 @@ void mr_conn_describe_locked(const mr_conn_t *c, mr_buf_t *out, bool own) {
         flags, atomic_load_explicit(&c->db, memory_order_relaxed),
         (int)atomic_load_explicit(&c->nsub, memory_order_relaxed),
         (int)atomic_load_explicit(&c->npsub, memory_order_relaxed),
-        (int)atomic_load_explicit(&c->nssub, memory_order_relaxed), qbuf, qfree,
+        (int)atomic_load_explicit(&c->nssub, memory_order_relaxed),
+        (int)atomic_load_explicit(&c->multi_len, memory_order_relaxed), qbuf, qfree,
         own ? c->in.cap : 0, obl, omem,
         sizeof *c + qbuf + qfree + omem, cmd ? cmd->fullname : "NULL",
         atomic_load_explicit(&c->resp, memory_order_relaxed));

@@ -89,6 +89,9 @@ struct mr_conn {
     bool pubsub_mode;
     _Atomic int32_t nsub, npsub, nssub;
     int64_t obuf_soft_since;
+    /* CLIENT LIST multi= (and flag x): commands queued since MULTI, -1
+     * outside one; written by the owner (src/cmd/multi.c) */
+    _Atomic int32_t multi_len;
 };
 
 struct mr_worker {

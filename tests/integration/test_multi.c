@@ -625,3 +625,35 @@ Test(multi, crash_keeps_whole_acknowledged_transactions) {
     unlink(path);
     rmdir(dir);
 }
+
+/* CLIENT LIST shows a transaction as Redis does: flag x, multi= the number
+ * queued, cmd= the last queued command; after EXEC, multi=-1 again. */
+static void expect_client_line(int fd, long long id, const char *const *want) {
+    char ids[32];
+    snprintf(ids, sizeof ids, "%lld", id);
+    h_resp_t *r = h_callp(fd, "CLIENT", "LIST", "ID", ids, NULL);
+    cr_assert_eq(r->type, '$');
+    for (int i = 0; want[i]; i++)
+        cr_assert(strstr(r->str, want[i]), "no '%s' in %s", want[i], r->str);
+    h_resp_free(r);
+}
+
+Test(multi, client_list_shows_the_transaction) {
+    int a = conn(), b = conn();
+    h_resp_t *r = h_callp(a, "CLIENT", "ID", NULL);
+    cr_assert_eq(r->type, ':');
+    long long id = r->integer;
+    h_resp_free(r);
+    expect_cmd(a, "+OK\r\n", "MULTI");
+    expect_client_line(b, id, (const char *const[]){" flags=x ", " multi=0 ", NULL});
+    expect_cmd(a, "+QUEUED\r\n", "SET", "clx", "1");
+    expect_cmd(a, "+QUEUED\r\n", "GET", "clx");
+    expect_client_line(b, id, (const char *const[]){" flags=x ", " multi=2 ", " cmd=get ", NULL});
+    expect_cmd(a, "*2\r\n+OK\r\n$1\r\n1\r\n", "EXEC");
+    expect_client_line(b, id, (const char *const[]){" flags=N ", " multi=-1 ", " cmd=exec ", NULL});
+    expect_cmd(a, "+OK\r\n", "MULTI");
+    expect_cmd(a, "+OK\r\n", "DISCARD");
+    expect_client_line(b, id, (const char *const[]){" flags=N ", " multi=-1 ", NULL});
+    close(a);
+    close(b);
+}
