@@ -72,6 +72,9 @@ static void deliver_local(const char *line, size_t len) {
         mr_conn_t *c = mons[i];
         if (c->closing) continue;
         mr_buf_append(&c->out, line, len);
+        /* a monitor is a "normal" client for client-output-buffer-limit,
+         * as in Redis (unlimited by default) */
+        mr_conn_check_output_limit(c);
         mr_worker_queue_flush(c->w, c);
     }
 }

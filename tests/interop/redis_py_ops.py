@@ -311,6 +311,39 @@ def t_monitor(port):
     r.close()
 
 
+def t_monitor_limit(r, port):
+    """A monitor that never reads is a "normal" client for
+    client-output-buffer-limit (as in Redis): over the hard limit it is
+    disconnected, and the server's memory stays bounded."""
+    m = socket.socket()
+    m.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    m.connect(("127.0.0.1", port))
+    send(m, "MONITOR")
+    r.config_set("client-output-buffer-limit", "normal 262144 0 0")
+    try:
+        w = conn(port)
+        value = "x" * 1000
+        closed = False
+        for batch in range(200):  # at most 20 MB of monitor output
+            for _ in range(50):
+                send(w, "SET", "monlim", value)
+            got = b""
+            while got.count(b"\r\n") < 50:
+                more = read_some(w, 5)
+                if not more:
+                    break
+                got += more
+            if not any(c["id"] and "O" in c["flags"] for c in r.client_list()):
+                closed = True
+                break
+        check_true("a monitor that does not read is cut off at the limit", closed)
+        w.close()
+    finally:
+        r.config_set("client-output-buffer-limit",
+                     "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
+        m.close()
+
+
 # ---------------------------------------------------------------- PAUSE
 
 def t_pause(port):
@@ -625,6 +658,7 @@ def main():
         run("client list", lambda: t_client_list(r, port))
         run("slowlog", lambda: t_slowlog(r))
         run("monitor", lambda: t_monitor(port))
+        run("monitor limit", lambda: t_monitor_limit(r, port))
         run("unpause", lambda: t_unpause(port))
         run("pause", lambda: t_pause(port))
         run("idle timeout", lambda: t_idle_timeout(port))
