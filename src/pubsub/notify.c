@@ -60,29 +60,28 @@ void mr_notify_format(int flags, char *out) {
 /* Channel names of small keys are built on the stack. */
 #define CHAN_STACK 256
 
+/* Publishes msg on "<kind>@<db>__:<name>" (kind: "__keyspace" or
+ * "__keyevent"). */
+static void publish_on(const char *kind, int db, const void *name,
+                       size_t nlen, const void *msg, size_t mlen) {
+    char prefix[40];
+    char stack[CHAN_STACK];
+    int pl = snprintf(prefix, sizeof prefix, "%s@%d__:", kind, db);
+    size_t n = (size_t)pl + nlen;
+    char *chan = n <= CHAN_STACK ? stack : mr_xmalloc(n);
+    memcpy(chan, prefix, (size_t)pl);
+    memcpy(chan + pl, name, nlen);
+    mr_pubsub_publish(MR_PS_CHANNEL, chan, n, msg, mlen);
+    if (chan != stack) mr_free(chan);
+}
+
 void mr_notify_publish(int type, const char *event, const void *key,
                        size_t klen, int db) {
     (void)type;
     long long flags = MR_CFG(notify_keyspace_events);
     size_t elen = strlen(event);
-    char prefix[40];
-    char stack[CHAN_STACK];
-    if (flags & MR_NOTIFY_KEYSPACE) {
-        int pl = snprintf(prefix, sizeof prefix, "__keyspace@%d__:", db);
-        size_t n = (size_t)pl + klen;
-        char *chan = n <= CHAN_STACK ? stack : mr_xmalloc(n);
-        memcpy(chan, prefix, (size_t)pl);
-        memcpy(chan + pl, key, klen);
-        mr_pubsub_publish(MR_PS_CHANNEL, chan, n, event, elen);
-        if (chan != stack) mr_free(chan);
-    }
-    if (flags & MR_NOTIFY_KEYEVENT) {
-        int pl = snprintf(prefix, sizeof prefix, "__keyevent@%d__:", db);
-        size_t n = (size_t)pl + elen;
-        char *chan = n <= CHAN_STACK ? stack : mr_xmalloc(n);
-        memcpy(chan, prefix, (size_t)pl);
-        memcpy(chan + pl, event, elen);
-        mr_pubsub_publish(MR_PS_CHANNEL, chan, n, key, klen);
-        if (chan != stack) mr_free(chan);
-    }
+    if (flags & MR_NOTIFY_KEYSPACE)
+        publish_on("__keyspace", db, key, klen, event, elen);
+    if (flags & MR_NOTIFY_KEYEVENT)
+        publish_on("__keyevent", db, event, elen, key, klen);
 }
