@@ -207,8 +207,9 @@ const mr_cmd_t *mr_dispatch_resolve(mr_call_t *call, const mr_cmd_t **rejected);
  * when nothing could be evicted replies Redis's -OOM and returns true (the
  * command is not queued: queueing could take any amount of memory). */
 bool mr_dispatch_oom_refused(mr_call_t *call, const mr_cmd_t *cmd);
-/* For EXEC (src/cmd/multi.c). The shards of call's keys, sorted and
- * unique, into ids (room for call->argc entries); returns the count. 0
+/* For EXEC (src/cmd/multi.c). The shards of call's keys, in key order
+ * (EXEC sorts the whole transaction's once), into ids (room for
+ * call->argc entries); returns the count. 0
  * also for a command without keys. call->cmd must be set. */
 int mr_dispatch_key_shards(const mr_call_t *call, uint32_t *ids);
 /* EXEC's locks, integrated with the ones dispatch keeps across a

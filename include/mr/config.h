@@ -5,6 +5,9 @@
 #ifndef MR_CONFIG_H
 #define MR_CONFIG_H
 
+/* The `threads` option's bound, and of the worker count. */
+#define MR_MAX_WORKERS 1024
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -84,7 +87,7 @@ typedef struct mr_config {
     _Atomic long long log_format;                /* MR_LOG_FORMAT_* */
     char *audit_log;  /* "" = off */
     char *pidfile;    /* "" = none */
-    int supervised;   /* MR_SUPERVISED_* */
+    _Atomic long long supervised; /* MR_SUPERVISED_* (an enum, as all are) */
     /* ---- end operating it ---- */
 } mr_config_t;
 

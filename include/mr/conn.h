@@ -63,6 +63,12 @@ void mr_conn_set_pubsub(mr_conn_t *c, long nsub, long npsub, long nssub);
 /* In pub/sub mode: RESP2 clients may then run only the (P|S)SUBSCRIBE
  * family, PING, QUIT and RESET. */
 bool mr_conn_pubsub_mode(const mr_conn_t *c);
+/* What dispatch asks of every command's client, in one call: */
+enum {
+    MR_CONN_IN_MULTI = 1u << 0, /* between MULTI and EXEC/DISCARD */
+    MR_CONN_PUBSUB = 1u << 1,   /* has subscriptions (mr_conn_pubsub_mode) */
+};
+unsigned mr_conn_modes(const mr_conn_t *c);
 /* Where c lives, for messages sent to it from other workers. */
 void mr_conn_ref(const mr_conn_t *c, unsigned *worker, uint32_t *slot,
                  uint32_t *gen);
@@ -74,6 +80,10 @@ mr_conn_t *mr_conn_by_ref(uint32_t slot, uint32_t gen);
  * a client past its class's hard limit, or over the soft limit for longer
  * than its seconds, is closed and the frame dropped. Own worker only. */
 void mr_conn_push(mr_conn_t *c, const char *frame, size_t len);
+/* What mr_conn_push does for any bytes sent without a request (MONITOR
+ * lines: push false, no '>' rewrite). */
+void mr_conn_send_unsolicited(mr_conn_t *c, const char *bytes, size_t len,
+                               bool push);
 /* Applies client-output-buffer-limit to c's pending output (after
  * replies); closes c when it is over. Own worker only. */
 void mr_conn_check_output_limit(mr_conn_t *c);

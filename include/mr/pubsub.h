@@ -59,9 +59,6 @@ bool mr_pubsub_pending(void);
 void mr_pubsub_thread_exit(void);
 
 /* ---- per connection (its own worker only) ---- */
-/* Subscriptions held: channels + patterns, and shard channels. */
-long mr_pubsub_conn_count(const struct mr_conn *c);
-long mr_pubsub_conn_shard_count(const struct mr_conn *c);
 /* Drops every subscription of c without replying (RESET, disconnect). */
 void mr_pubsub_conn_reset(struct mr_conn *c);
 

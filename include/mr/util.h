@@ -39,6 +39,18 @@ int mr_ll2str(char *dst, long long v);
 /* INCRBYFLOAT's output format (Redis ld2string LD_STR_HUMAN): "%.17Lf" with
  * trailing zeros and dot removed. Returns length or 0 if it does not fit. */
 int mr_ld2str(char *dst, size_t cap, long double v);
+/* d as "%f" with trailing zeros (and a bare dot) cut, as Redis prints
+ * percentiles (CONFIG GET latency-tracking-info-percentiles, INFO
+ * latencystats): 99.9 -> "99.9", 50 -> "50". */
+void mr_d2str_trim(char *out, size_t outlen, double d);
+
+/* ---- files (src/util/fileio.c) ---- */
+/* Writes all n bytes (EINTR retried); false with errno set (ENOSPC when
+ * the kernel took nothing) otherwise. */
+bool mr_write_all(int fd, const void *p, size_t n);
+/* fsyncs directory `dir`, making a rename or a new file in it durable.
+ * Returns 0 or the errno. */
+int mr_fsync_dir(const char *dir);
 /* Double as Redis prints it in replies ("%.17g", "inf", "-inf"). */
 int mr_d2str(char *dst, size_t cap, double v);
 
@@ -76,6 +88,10 @@ typedef struct mr_buf {
 void mr_buf_reserve(mr_buf_t *b, size_t extra);
 void mr_buf_append(mr_buf_t *b, const void *p, size_t n);
 void mr_buf_append_cstr(mr_buf_t *b, const char *s);
+/* s[0..n) as Redis's sdscatrepr writes it: in double quotes, \\ \" \n \r
+ * \t \a \b escaped, other unprintable bytes as \xHH (MONITOR lines,
+ * CONFIG REWRITE values; mr_split_args reads it back). */
+void mr_buf_repr(mr_buf_t *b, const char *s, size_t n);
 void mr_buf_printf(mr_buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Drops the first n bytes. */

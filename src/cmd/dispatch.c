@@ -88,6 +88,13 @@ int mr_dispatch_key_positions(const mr_call_t *call, int *stack, int **idx) {
     return key_positions(call, stack, idx);
 }
 
+static void shards_at(const mr_call_t *call, const int *pos, int n,
+                      uint32_t *out) {
+    for (int i = 0; i < n; i++)
+        out[i] = mr_store_shard_of(call->argv[pos[i]].ptr,
+                                   call->argv[pos[i]].len);
+}
+
 /* Collects the shards of the command's keys, sorted and unique. Returns the
  * count; *ids points at `stack` or at a heap array the caller frees. */
 static int key_shards(const mr_call_t *call, uint32_t *stack, uint32_t **ids) {
@@ -95,11 +102,9 @@ static int key_shards(const mr_call_t *call, uint32_t *stack, uint32_t **ids) {
     int n = key_positions(call, pos_stack, &pos);
     uint32_t *out = stack;
     if (n > STACK_SHARDS) out = mr_xmalloc(sizeof *out * (size_t)n);
-    for (int i = 0; i < n; i++)
-        out[i] = mr_store_shard_of(call->argv[pos[i]].ptr,
-                                   call->argv[pos[i]].len);
+    shards_at(call, pos, n, out);
     if (pos != pos_stack) mr_free(pos);
-    n = mr_u32_sort_unique(out, n);
+    if (n > 1) n = mr_u32_sort_unique(out, n); /* most commands: one key */
     *ids = out;
     return n;
 }
@@ -130,7 +135,8 @@ static const mr_cmd_t *lookup_cached(mr_str_t name) {
 /* Resolves argv[0] (and argv[1] for containers) to a table row, replying the
  * error Redis gives when there is none or the arity is wrong (then
  * *rejected is the row, for its rejected_calls). */
-static const mr_cmd_t *resolve(mr_call_t *call, const mr_cmd_t **rejected) {
+static const mr_cmd_t *resolve(mr_call_t *call, const mr_cmd_t **rejected,
+                               unsigned modes) {
     *rejected = NULL;
     const mr_cmd_t *cmd = lookup_cached(call->argv[0]);
     if (!cmd) {
@@ -153,8 +159,8 @@ static const mr_cmd_t *resolve(mr_call_t *call, const mr_cmd_t **rejected) {
         return NULL;
     }
     /* pub/sub mode: a RESP2 connection only carries subscription traffic */
-    if (call->conn && !(cmd->flags & MR_CMD_PUBSUB_OK) &&
-        mr_conn_pubsub_mode(call->conn) && call->reply->resp == 2) {
+    if (__builtin_expect(modes & MR_CONN_PUBSUB, 0) &&
+        !(cmd->flags & MR_CMD_PUBSUB_OK) && call->reply->resp == 2) {
         mr_reply_errf(call->reply,
                       "ERR Can't execute '%s': only (P|S)SUBSCRIBE / "
                       "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
@@ -198,6 +204,30 @@ static bool held_equal(const uint32_t *ids, int n) {
     return true;
 }
 
+/* Takes ids (ascending, unique), reusing the locks kept from the
+ * previous command when they are the same shards. */
+void mr_dispatch_lock(const uint32_t *ids, int n) {
+    if (n > 0 && held_equal(ids, n)) {
+        held.uses++;
+        return;
+    }
+    mr_dispatch_release();
+    mr_store_lock_many(ids, n);
+}
+
+/* Whether a command's locks stay for the connection's next command: a
+ * client's, on few shards, with no blocked client left to serve. */
+static bool keeps(const mr_call_t *call, int n) {
+    return call->conn && n > 0 && n <= HOLD_MAX && !mr_block_has_ready();
+}
+
+static void keep_held(const uint32_t *ids, int n) {
+    if (held.n) return; /* already these (mr_dispatch_lock reused them) */
+    memcpy(held.ids, ids, sizeof *ids * (size_t)n);
+    held.n = n;
+    held.uses = 1;
+}
+
 /* Locks the command's shards, runs it, and logs it to the AOF: the
  * record's place is reserved before the unlock (file order = execution
  * order per key), its bytes are copied after. */
@@ -209,12 +239,7 @@ static void run_locked(mr_call_t *call) {
     uint32_t stack[STACK_SHARDS], *ids;
     int n = key_shards(call, stack, &ids);
     mr_aof_pending_t pd;
-    if (n > 0 && held_equal(ids, n)) {
-        held.uses++;
-    } else {
-        mr_dispatch_release();
-        mr_store_lock_many(ids, n);
-    }
+    mr_dispatch_lock(ids, n);
     mr_aof_begin_locked(call);
     call->cmd->fn(call);
     if (call->dirty > 0 && mr_watch_any_locked(ids, n))
@@ -225,18 +250,12 @@ static void run_locked(mr_call_t *call) {
      * command's own record, reserved just above */
     if (mr_block_has_ready())
         mr_block_serve_ready_locked(ids, n, call->now_ms);
-    bool keep = call->conn && n > 0 && n <= HOLD_MAX &&
-                !mr_block_has_ready();
-    if (keep) {
+    if (keeps(call, n)) {
         /* the record's bytes go in under the locks: nothing waits on them */
         mr_aof_commit(call, &pd);
-        if (held.n == 0) {
-            memcpy(held.ids, ids, sizeof *ids * (size_t)n);
-            held.n = n;
-            held.uses = 1;
-        }
+        keep_held(ids, n);
     } else {
-        if (held.n) held.n = 0; /* they are ids: released just below */
+        held.n = 0; /* if set, they are ids: released just below */
         mr_store_unlock_many(ids, n);
         mr_aof_commit(call, &pd);
         if (mr_block_has_ready()) mr_block_serve_ready(call->now_ms);
@@ -288,23 +307,10 @@ static void observe(mr_call_t *call, const mr_cmd_t *cmd,
 
 /* ---- transactions (src/cmd/multi.c) ---- */
 
-void mr_dispatch_lock(const uint32_t *ids, int n) {
-    if (n > 0 && held_equal(ids, n)) {
-        held.uses++;
-        return;
-    }
-    mr_dispatch_release();
-    mr_store_lock_many(ids, n);
-}
-
 bool mr_dispatch_unlock_or_keep(const mr_call_t *call, const uint32_t *ids,
                                 int n) {
-    if (call->conn && n > 0 && n <= HOLD_MAX && !mr_block_has_ready()) {
-        if (held.n == 0) {
-            memcpy(held.ids, ids, sizeof *ids * (size_t)n);
-            held.n = n;
-            held.uses = 1;
-        }
+    if (keeps(call, n)) {
+        keep_held(ids, n);
         return true;
     }
     held.n = 0; /* if set, they are ids (mr_dispatch_lock reused them) */
@@ -313,14 +319,14 @@ bool mr_dispatch_unlock_or_keep(const mr_call_t *call, const uint32_t *ids,
 }
 
 const mr_cmd_t *mr_dispatch_resolve(mr_call_t *call, const mr_cmd_t **rejected) {
-    return resolve(call, rejected);
+    return resolve(call, rejected, call->conn ? mr_conn_modes(call->conn) : 0);
 }
 
 int mr_dispatch_key_shards(const mr_call_t *call, uint32_t *ids) {
-    uint32_t stack[STACK_SHARDS], *got;
-    int n = key_shards(call, stack, &got);
-    memcpy(ids, got, sizeof *ids * (size_t)n);
-    if (got != stack) mr_free(got);
+    int pos_stack[STACK_SHARDS], *pos;
+    int n = key_positions(call, pos_stack, &pos);
+    shards_at(call, pos, n, ids);
+    if (pos != pos_stack) mr_free(pos);
     return n;
 }
 
@@ -386,14 +392,16 @@ void mr_dispatch(mr_call_t *call) {
     const mr_cmd_t *rejected;
     unsigned ops = mr_ops_load(); /* operating it: MONITOR, PAUSE, audit */
     const mr_cmd_t *cmd;
-    if (__builtin_expect(call->conn && mr_multi_active(call->conn), 0)) {
+    /* one call answers both per-command questions about the client */
+    unsigned modes = call->conn ? mr_conn_modes(call->conn) : 0;
+    if (__builtin_expect(modes & MR_CONN_IN_MULTI, 0)) {
         cmd = mr_multi_filter(call, &rejected); /* NULL: queued or refused */
         if (call->held) { /* CLIENT PAUSE: queued later */
             call->end_ns = start;
             return;
         }
     } else
-        cmd = resolve(call, &rejected);
+        cmd = resolve(call, &rejected, modes);
     if (__builtin_expect(ops != 0, 0) && cmd && mr_ops_before(call, cmd, ops)) {
         if (call->held) { /* CLIENT PAUSE: it runs, and counts, later */
             call->end_ns = start;
@@ -402,7 +410,7 @@ void mr_dispatch(mr_call_t *call) {
         rejected = cmd; /* refused, as Redis's rejectCommand */
         cmd = NULL;
     }
-    if (cmd && refused_for_memory(call, cmd, start, false)) {
+    if (cmd && MR_CFG(maxmemory) && refused_for_memory(call, cmd, start, false)) {
         rejected = cmd; /* counted as Redis's rejectCommand counts it */
         cmd = NULL;
     }

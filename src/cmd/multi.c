@@ -112,10 +112,6 @@ static void queue_push(mr_multi_t *m, const mr_call_t *call) {
     m->q[m->nq++] = (queued_t){v, call->argc, call->cmd};
 }
 
-static bool is_exec_name(mr_str_t s) {
-    return s.len == 4 && strncasecmp(s.ptr, "exec", 4) == 0;
-}
-
 /* The commands a client in MULTI runs at once instead of queueing
  * (Redis's processCommand list). */
 static bool runs_now(const mr_cmd_t *cmd) {
@@ -127,7 +123,7 @@ static bool runs_now(const mr_cmd_t *cmd) {
 const mr_cmd_t *mr_multi_filter(mr_call_t *call, const mr_cmd_t **rejected) {
     mr_multi_t *m = state_of(call->conn);
     *rejected = NULL;
-    if (is_exec_name(call->argv[0]) && call->argc != 1) {
+    if (call->argc != 1 && mr_str_eq_ci(call->argv[0], "exec")) {
         /* Redis aborts at once, naming the reason */
         *rejected = mr_cmd_lookup("exec", 4);
         mr_reply_err(call->reply,

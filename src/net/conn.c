@@ -417,6 +417,14 @@ struct mr_multi **mr_conn_multi(mr_conn_t *c) { return &c->multi; }
 void mr_conn_set_multi_len(mr_conn_t *c, int n) {
     atomic_store_explicit(&c->multi_len, n, memory_order_relaxed);
 }
+
+/* multi_len is -1 exactly outside a transaction (src/cmd/multi.c sets it
+ * with its own `active`) */
+unsigned mr_conn_modes(const mr_conn_t *c) {
+    return (atomic_load_explicit(&c->multi_len, memory_order_relaxed) >= 0
+                ? MR_CONN_IN_MULTI : 0) |
+           (c->pubsub_mode ? MR_CONN_PUBSUB : 0);
+}
 void mr_conn_set_cmd(mr_conn_t *c, const struct mr_cmd *cmd) {
     atomic_store_explicit(&c->last_cmd, cmd, memory_order_relaxed);
 }

@@ -84,14 +84,19 @@ void mr_conn_check_output_limit(mr_conn_t *c) {
     if (!c->closing && over_limit(c, pending_output(c))) close_over_limit(c);
 }
 
-void mr_conn_push(mr_conn_t *c, const char *frame, size_t len) {
+void mr_conn_send_unsolicited(mr_conn_t *c, const char *bytes, size_t len,
+                               bool push) {
     if (c->closing) return;
     size_t at = c->out.len;
-    mr_buf_append(&c->out, frame, len);
-    if (c->reply.resp == 3) c->out.data[at] = '>';
+    mr_buf_append(&c->out, bytes, len);
+    if (push && c->reply.resp == 3) c->out.data[at] = '>';
     if (over_limit(c, pending_output(c))) {
         close_over_limit(c);
         return;
     }
     mr_worker_queue_flush(c->w, c);
+}
+
+void mr_conn_push(mr_conn_t *c, const char *frame, size_t len) {
+    mr_conn_send_unsolicited(c, frame, len, true);
 }

@@ -7,17 +7,16 @@
  * monitors and posts it (mr_task_post) to every other worker that has
  * some, so lines from one worker arrive in its execution order. With no
  * monitor anywhere, none of this runs (mr/ops.h). */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "mr/config.h"
 #include "mr/ops.h"
 #include "net/net.h"
 
-#define MAX_WORKERS 1024 /* the `threads` option's bound */
 
-static _Atomic int monitors_on[MAX_WORKERS];
+static _Atomic int monitors_on[MR_MAX_WORKERS];
 /* MONITOR starting and ending (rare) serialize here, so the ops bit always
  * follows the final count */
 static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -70,12 +69,9 @@ void mr_conn_monitor_stop(mr_conn_t *c) {
 static void deliver_local(const char *line, size_t len) {
     for (int i = 0; i < nmons; i++) {
         mr_conn_t *c = mons[i];
-        if (c->closing) continue;
-        mr_buf_append(&c->out, line, len);
         /* a monitor is a "normal" client for client-output-buffer-limit,
          * as in Redis (unlimited by default) */
-        mr_conn_check_output_limit(c);
-        mr_worker_queue_flush(c->w, c);
+        mr_conn_send_unsolicited(c, line, len, false);
     }
 }
 
@@ -92,29 +88,6 @@ static void line_run(mr_task_t *t) {
 }
 
 static void line_discard(mr_task_t *t) { mr_free(t); }
-
-/* Redis's sdscatrepr: the argument quoted, with \\ \" \n \r \t \a \b
- * escaped, other printable bytes as they are, the rest as \xHH. */
-static void append_repr(mr_buf_t *b, const char *s, size_t n) {
-    mr_buf_reserve(b, n + 2);
-    mr_buf_append(b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        switch (ch) {
-        case '\\': mr_buf_append(b, "\\\\", 2); break;
-        case '"': mr_buf_append(b, "\\\"", 2); break;
-        case '\n': mr_buf_append(b, "\\n", 2); break;
-        case '\r': mr_buf_append(b, "\\r", 2); break;
-        case '\t': mr_buf_append(b, "\\t", 2); break;
-        case '\a': mr_buf_append(b, "\\a", 2); break;
-        case '\b': mr_buf_append(b, "\\b", 2); break;
-        default:
-            if (isprint(ch)) mr_buf_append(b, s + i, 1);
-            else mr_buf_printf(b, "\\x%02x", ch);
-        }
-    }
-    mr_buf_append(b, "\"", 1);
-}
 
 /* Arguments Redis 7.0 shows as "(redacted)": passwords. Returns for argv
  * index i whether it is one. */
@@ -164,7 +137,7 @@ void mr_monitor_feed(const mr_call_t *call) {
         if (redacted(call, i))
             mr_buf_append_cstr(b, "\"(redacted)\"");
         else
-            append_repr(b, call->argv[i].ptr, call->argv[i].len);
+            mr_buf_repr(b, call->argv[i].ptr, call->argv[i].len);
     }
     mr_buf_append(b, "\r\n", 2);
 

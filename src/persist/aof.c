@@ -635,13 +635,8 @@ static void sync_out(writer_t *w, int policy, int64_t now, bool force) {
     publish_durable(w->covered);
 }
 
-static int fsync_dir(void) {
-    int dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) return errno;
-    int err = fsync(dfd) == 0 ? 0 : errno;
-    close(dfd);
-    return err;
-}
+/* The AOF lives in `dir`, the working directory. */
+static int fsync_dir(void) { return mr_fsync_dir("."); }
 
 static void rewrite_reset(writer_t *w) {
     mr_buf_free(&w->rw);
@@ -660,23 +655,14 @@ static void rewrite_failed(writer_t *w, const char *why) {
     rewrite_reset(w);
 }
 
+/* mr_write_all, failing as the test hook says (mr_aof_fault). */
 static bool write_all(int fd, const char *p, size_t n) {
-    while (n > 0) {
-        int fault = mr_aof_fault();
-        if (fault) {
-            errno = fault;
-            return false;
-        }
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) {
-            if (k == 0) errno = ENOSPC;
-            return false;
-        }
-        p += k;
-        n -= (size_t)k;
+    int fault = mr_aof_fault();
+    if (fault) {
+        errno = fault;
+        return false;
     }
-    return true;
+    return mr_write_all(fd, p, n);
 }
 
 /* The rewrite's end, on the AOF thread between two batches: the records

@@ -153,8 +153,7 @@ typedef struct block {
 } block_t;
 
 static bool is_word(const mr_str_t *argv, int argc, const char *w) {
-    size_t n = strlen(w);
-    return argc == 1 && argv[0].len == n && strncasecmp(argv[0].ptr, w, n) == 0;
+    return argc == 1 && mr_str_eq_ci(argv[0], w);
 }
 
 static pstat_t parse_block(parser_t *p, block_t *b) {

@@ -38,14 +38,10 @@ typedef struct rw {
 } rw_t;
 
 static void rw_flush(rw_t *w) {
-    size_t off = 0;
-    while (!w->err && off < w->b.len) {
+    if (!w->err && w->b.len) {
         int fault = mr_aof_fault();
-        ssize_t n = fault ? (errno = fault, -1)
-                          : write(w->fd, w->b.data + off, w->b.len - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) w->err = n < 0 ? errno : ENOSPC;
-        else off += (size_t)n;
+        if (fault) w->err = fault;
+        else if (!mr_write_all(w->fd, w->b.data, w->b.len)) w->err = errno;
     }
     w->b.len = 0;
 }

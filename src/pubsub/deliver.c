@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mr/conn.h"
+#include "mr/reply.h"
 #include "mr/server.h"
 #include "mr/task.h"
 #include "pubsub/pubsub_int.h"
@@ -49,28 +50,14 @@ uint64_t deliver_seq(void) { return ++seq_counter; }
 
 bool mr_pubsub_pending(void) { return pending; }
 
-static void put_bulk(mr_buf_t *b, const char *p, size_t n) {
-    char hdr[32];
-    hdr[0] = '$';
-    int k = 1 + mr_ll2str(hdr + 1, (long long)n);
-    hdr[k++] = '\r';
-    hdr[k++] = '\n';
-    mr_buf_reserve(b, (size_t)k + n + 2);
-    memcpy(b->data + b->len, hdr, (size_t)k);
-    b->len += (size_t)k;
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len++] = '\r';
-    b->data[b->len++] = '\n';
-}
-
 /* The frame as a RESP2 array; mr_conn_push turns '*' into '>' for RESP3. */
 static void write_frame(mr_buf_t *b, const frame_t *f) {
-    mr_buf_append(b, f->pat.ptr ? "*4\r\n" : "*3\r\n", 4);
-    put_bulk(b, f->type, strlen(f->type));
-    if (f->pat.ptr) put_bulk(b, f->pat.ptr, f->pat.len);
-    put_bulk(b, f->ch.ptr, f->ch.len);
-    put_bulk(b, f->msg.ptr, f->msg.len);
+    mr_reply_t r = {.out = b, .resp = 2};
+    mr_reply_array(&r, f->pat.ptr ? 4 : 3);
+    mr_reply_bulk_cstr(&r, f->type);
+    if (f->pat.ptr) mr_reply_bulk(&r, f->pat.ptr, f->pat.len);
+    mr_reply_bulk(&r, f->ch.ptr, f->ch.len);
+    mr_reply_bulk(&r, f->msg.ptr, f->msg.len);
 }
 
 static void run_task(mr_task_t *t) {
@@ -143,8 +130,8 @@ void deliver_add(const subref_t *s, const frame_t *f) {
     b->ents[b->n++] = (dent_t){s->slot, s->gen, b->frame_off, b->frame_len};
     pending = true;
     /* never in place here: the publisher may hold stripe and shard locks */
-    if ((int)s->worker != mr_worker_self() &&
-        b->bytes.len >= POST_EARLY_BYTES)
+    if (b->bytes.len >= POST_EARLY_BYTES &&
+        (int)s->worker != mr_worker_self())
         post_batch(s->worker);
 }
 

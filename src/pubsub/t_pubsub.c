@@ -27,19 +27,20 @@ static long kind_count(const struct mr_psub *p, mr_ps_kind_t k) {
     return p && p->names[k] ? (long)mr_ft_count(p->names[k]) : 0;
 }
 
-long mr_pubsub_conn_count(const mr_conn_t *c) {
+/* Subscriptions held: channels + patterns, and shard channels. */
+static long conn_count(const mr_conn_t *c) {
     const struct mr_psub *p = *mr_conn_psub((mr_conn_t *)c);
     return kind_count(p, MR_PS_CHANNEL) + kind_count(p, MR_PS_PATTERN);
 }
 
-long mr_pubsub_conn_shard_count(const mr_conn_t *c) {
+static long conn_shard_count(const mr_conn_t *c) {
     return kind_count(*mr_conn_psub((mr_conn_t *)c), MR_PS_SHARD);
 }
 
 /* The count a confirmation of kind k shows. */
 static long reply_count(const mr_conn_t *c, mr_ps_kind_t k) {
-    return k == MR_PS_SHARD ? mr_pubsub_conn_shard_count(c)
-                            : mr_pubsub_conn_count(c);
+    return k == MR_PS_SHARD ? conn_shard_count(c)
+                            : conn_count(c);
 }
 
 static void publish_counts(mr_conn_t *c) {

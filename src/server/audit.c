@@ -52,17 +52,9 @@ static int open_file(void) {
 }
 
 static void write_all(const char *p, size_t n) {
-    while (n > 0 && audit_fd >= 0) {
-        ssize_t w = write(audit_fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            mr_log(MR_LOG_WARNING, "Can't write the audit log: %s",
-                   strerror(errno));
-            return; /* these lines are lost; the next batch tries again */
-        }
-        p += w;
-        n -= (size_t)w;
-    }
+    if (audit_fd < 0 || mr_write_all(audit_fd, p, n)) return;
+    mr_log(MR_LOG_WARNING, "Can't write the audit log: %s", strerror(errno));
+    /* these lines are lost; the next batch tries again */
 }
 
 /* Writes everything handed over so far; returns whether there was any. */

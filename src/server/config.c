@@ -77,7 +77,7 @@ static const option_t options[] = {
     {"unixsocket", OPT_STRING, false, OFF(unixsocket), "", 0, 0, NULL, NULL, "path of a Unix socket to listen on too (empty: none)"},
     {"unixsocketperm", OPT_OCTAL, false, OFF(unixsocketperm), "0", 0, 0777, NULL, NULL, "permissions of the Unix socket, octal (0: umask)"},
     {"tcp-backlog", OPT_INT, false, OFF(tcp_backlog), "511", 0, I32MAX, NULL, NULL, "listen() backlog"},
-    {"threads", OPT_INT, false, OFF(threads), "0", 0, 1024, NULL, NULL, "worker threads (0: one per online CPU)"},
+    {"threads", OPT_INT, false, OFF(threads), "0", 0, MR_MAX_WORKERS, NULL, NULL, "worker threads (0: one per online CPU)"},
     {"databases", OPT_INT, false, OFF(databases), "16", 1, 1024, NULL, NULL, "number of databases (SELECT 0..n-1)"},
     {"dir", OPT_STRING, false, OFF(dir), ".", 0, 0, NULL, NULL, "working directory"},
     {"logfile", OPT_STRING, false, OFF(logfile), "", 0, 0, NULL, NULL, "log file (empty: standard error)"},
@@ -195,14 +195,6 @@ static const char *parse_pcts(const char *v, double *out, int *n) {
 }
 
 /* "%f" without trailing zeros, as Redis prints the percentiles. */
-static void format_pct(char *out, size_t outlen, double d) {
-    snprintf(out, outlen, "%f", d);
-    char *dot = strchr(out, '.');
-    if (!dot) return;
-    char *end = out + strlen(out) - 1;
-    while (end > dot && *end == '0') *end-- = '\0';
-    if (end == dot) *end = '\0';
-}
 /* ---- end operating it ---- */
 
 /* Redis's memtoull: optional b/k/kb/m/mb/g/gb suffix, case-insensitive. */
@@ -235,7 +227,8 @@ static const char *set_obuf(const char *v, bool apply) {
     snprintf(buf, sizeof buf, "%s", v);
     char *words[64];
     int n = 0;
-    for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) {
+    char *save; /* strtok's hidden state is shared: CONFIG SET runs on any worker */
+    for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
         if (n == 64) return "Wrong number of arguments in buffer limit configuration.";
         words[n++] = t;
     }
@@ -328,10 +321,7 @@ static const char *set_option(const option_t *o, char **vals, int nvals,
     case OPT_ENUM:
         for (int i = 0; o->names[i]; i++) {
             if (strcasecmp(o->names[i], v) == 0) {
-                if (apply && o->mutable_)
-                    atomic_store((_Atomic long long *)field(o), i);
-                else if (apply)
-                    *(int *)field(o) = i; /* fixed at start-up: int field */
+                if (apply) atomic_store((_Atomic long long *)field(o), i);
                 return NULL;
             }
         }
@@ -548,8 +538,7 @@ static void format_value(const option_t *o, char *out, size_t outlen) {
         break;
     case OPT_ENUM:
         snprintf(out, outlen, "%s",
-                 o->names[o->mutable_ ? atomic_load((_Atomic long long *)field(o))
-                                      : *(int *)field(o)]);
+                 o->names[atomic_load((_Atomic long long *)field(o))]);
         break;
     case OPT_BOOL:
         snprintf(out, outlen, "%s",
@@ -561,7 +550,7 @@ static void format_value(const option_t *o, char *out, size_t outlen) {
         out[0] = '\0';
         for (int i = 0; i < n; i++) {
             char one[64];
-            format_pct(one, sizeof one, d[i]);
+            mr_d2str_trim(one, sizeof one, d[i]);
             snprintf(out + strlen(out), outlen - strlen(out), "%s%s",
                      i ? " " : "", one);
         }
@@ -721,34 +710,14 @@ void mr_config_each_changed(mr_config_get_fn fn, void *ctx) {
             fn(ctx, options[i].name, value);
 }
 
-/* Appends s double-quoted with Redis's escapes (sdscatrepr), so the file
- * reads back to the same bytes. */
-static void append_quoted(mr_buf_t *b, const char *s) {
-    mr_buf_append(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '\\': mr_buf_append(b, "\\\\", 2); break;
-        case '"': mr_buf_append(b, "\\\"", 2); break;
-        case '\n': mr_buf_append(b, "\\n", 2); break;
-        case '\r': mr_buf_append(b, "\\r", 2); break;
-        case '\t': mr_buf_append(b, "\\t", 2); break;
-        default:
-            if (isprint(*p))
-                mr_buf_append(b, p, 1);
-            else
-                mr_buf_printf(b, "\\x%02x", *p);
-        }
-    }
-    mr_buf_append(b, "\"", 1);
-}
-
-/* The file line for o, spelled `name`: strings quoted, the rest bare. */
+/* The file line for o, spelled `name`: strings quoted with Redis's escapes
+ * (mr_buf_repr), so the file reads back to the same bytes; the rest bare. */
 static void option_line(const option_t *o, const char *name, mr_buf_t *b) {
     char value[4200];
     format_value(o, value, sizeof value);
     mr_buf_printf(b, "%s ", name);
     if (o->type == OPT_STRING || o->type == OPT_ONLY)
-        append_quoted(b, value);
+        mr_buf_repr(b, value, strlen(value));
     else if (o->type == OPT_PCTS && !value[0])
         mr_buf_append(b, "\"\"", 2);
     else
@@ -823,14 +792,7 @@ bool mr_config_rewrite(const char *path, char *err, size_t errlen) {
     struct stat st;
     mode_t mode = stat(path, &st) == 0 ? st.st_mode & 07777 : 0644;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    bool ok = fd >= 0;
-    size_t off = 0;
-    while (ok && off < out.len) {
-        ssize_t w = write(fd, out.data + off, out.len - off);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) ok = false;
-        else off += (size_t)w;
-    }
+    bool ok = fd >= 0 && mr_write_all(fd, out.data, out.len);
     if (ok && fsync(fd) != 0) ok = false;
     int saved = errno;
     if (fd >= 0 && close(fd) != 0 && ok) {
@@ -840,6 +802,19 @@ bool mr_config_rewrite(const char *path, char *err, size_t errlen) {
     if (ok && rename(tmp, path) != 0) {
         ok = false;
         saved = errno;
+    }
+    if (ok) { /* the rename itself survives a crash once its directory is synced */
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (!slash) snprintf(dir, sizeof dir, ".");
+        else if (slash == dir) dir[1] = '\0';
+        else *slash = '\0';
+        int e = mr_fsync_dir(dir);
+        if (e) {
+            ok = false;
+            saved = e;
+        }
     }
     if (!ok) {
         unlink(tmp);

@@ -266,6 +266,9 @@ int mr_server_run(void) {
     if (n > 0) mr_server.executable[n] = '\0';
 
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    /* one worker per CPU by default, within the `threads` option's bound
+     * (MR_MAX_WORKERS: per-worker tables such as MONITOR's are sized by it) */
+    if (cpus > MR_MAX_WORKERS) cpus = MR_MAX_WORKERS;
     mr_nworkers = mr_config.threads > 0 ? (unsigned)mr_config.threads
                                         : (unsigned)(cpus > 0 ? cpus : 1);
     mr_server.workers = mr_nworkers;

@@ -14,7 +14,7 @@
 #include "mr/server.h"
 
 static int resolve_mode(void) {
-    int m = mr_config.supervised;
+    int m = (int)mr_config.supervised;
     if (m == MR_SUPERVISED_AUTO) {
         if (getenv("NOTIFY_SOCKET")) return MR_SUPERVISED_SYSTEMD;
         if (getenv("UPSTART_JOB")) return MR_SUPERVISED_UPSTART;

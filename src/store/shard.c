@@ -123,12 +123,21 @@ static inline bool entry_expired(const mr_entry_t *e, int64_t now_ms) {
            !expiry_paused;
 }
 
+/* A key the server itself removes (expired or evicted), under its shard
+ * lock: its watchers fail their EXEC, the AOF gets its DEL (`logged`: the
+ * expire or evict hook), subscribers the event. */
+static void note_gone(int db, const void *key, size_t klen,
+                      mr_expire_hook_fn logged, int type, const char *event) {
+    if (watch_expired_hook) watch_expired_hook(db, key, klen);
+    if (logged) logged(db, key, klen);
+    mr_notify(type, event, key, klen, db);
+}
+
 /* Every delete of an expired key goes through here (counted, logged). */
 static void note_expired(int db, const mr_entry_t *e) {
     MR_STAT_INC(expired_keys);
-    if (watch_expired_hook) watch_expired_hook(db, mr_entry_key(e), e->klen);
-    if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
-    mr_notify(MR_NOTIFY_EXPIRED, "expired", mr_entry_key(e), e->klen, db);
+    note_gone(db, mr_entry_key(e), e->klen, expire_hook, MR_NOTIFY_EXPIRED,
+              "expired");
 }
 
 /* The access metadata packs into the meta word's upper 24 bits: the
@@ -205,11 +214,17 @@ static void slot_destroy(db_slot_t *s) {
     mr_free(s);
 }
 
-/* Unlinks and frees the entry *link points at. */
-static void slot_remove(db_slot_t *s, mr_entry_t **link) {
+/* Unlinks the entry *link points at and returns it (the caller frees it,
+ * possibly after the unlock). */
+static mr_entry_t *slot_unlink(db_slot_t *s, mr_entry_t **link) {
     mr_entry_t *e = mr_dict_unlink(&s->dict, link);
     if (mr_entry_has_expire(e)) s->expires--;
-    entry_free(e);
+    return e;
+}
+
+/* Unlinks and frees the entry *link points at. */
+static void slot_remove(db_slot_t *s, mr_entry_t **link) {
+    entry_free(slot_unlink(s, link));
 }
 
 /* The link to e in its slot (e must be in it). */
@@ -814,12 +829,10 @@ static bool expire_step(db_slot_t *s, int db, int64_t now_ms,
     /* the entries stay valid: nothing was freed while collecting them */
     for (unsigned i = 0; i < x.n; i++) {
         mr_entry_t *e = x.dead[i];
-        if (watch_expired_hook)
-            watch_expired_hook(db, mr_entry_key(e), e->klen);
-        if (expire_hook) expire_hook(db, mr_entry_key(e), e->klen);
-        mr_notify(MR_NOTIFY_EXPIRED, "expired", mr_entry_key(e), e->klen, db);
-        mr_dict_unlink(&s->dict, slot_link_of(s, entry_hash(e), e));
-        s->expires--;
+        /* counted in bulk by the caller (*expired), hence not note_expired */
+        note_gone(db, mr_entry_key(e), e->klen, expire_hook,
+                  MR_NOTIFY_EXPIRED, "expired");
+        slot_unlink(s, slot_link_of(s, entry_hash(e), e));
         /* freed after the unlock (a big collection costs the shard's
          * clients nothing): the unlinked entry's chain pointer is free */
         e->next = *grave;
@@ -929,15 +942,12 @@ size_t mr_db_evict(int db, const void *key, size_t klen, bool ttl_only) {
         return 0;
     }
     /* a WATCHed key that is evicted fails the EXEC, as in Redis */
-    if (watch_expired_hook) watch_expired_hook(db, key, klen);
-    if (evict_hook) evict_hook(db, key, klen);
-    mr_notify(MR_NOTIFY_EVICTED, "evicted", key, klen, db);
-    mr_entry_t *e = mr_dict_unlink(&s->dict, l);
-    if (mr_entry_has_expire(e)) s->expires--;
+    note_gone(db, key, klen, evict_hook, MR_NOTIFY_EVICTED, "evicted");
+    mr_entry_t *e = slot_unlink(s, l);
     shard_unlock(shard);
     size_t bytes = evicted_bytes(e);
     entry_free(e);
-    return bytes ? bytes : 1;
+    return bytes; /* never 0: the table slot counts */
 }
 
 /* ---- operating it ---- */

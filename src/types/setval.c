@@ -2,7 +2,6 @@
  * setval.h. */
 #include "types/setval.h"
 
-#include <malloc.h>
 
 #include "mr/config.h"
 
@@ -27,20 +26,6 @@ mr_setv_t mr_setv_new_for(mr_str_t first) {
 void mr_setv_free(mr_setv_t s) {
     if (mr_setv_is_intset(s)) mr_intset_free(s.p);
     else mr_ft_free(s.p);
-}
-
-mr_setv_t mr_setv_dup(mr_setv_t s) {
-    if (mr_setv_is_intset(s))
-        return (mr_setv_t){MR_ENC_INTSET, mr_intset_dup(s.p)};
-    mr_ft_t *copy = mr_ft_create(MR_FT_SET);
-    mr_ft_iter_t it;
-    mr_ft_iter_start(s.p, &it); /* pauses rehashing: changes no entry */
-    for (mr_ft_entry_t *e; (e = mr_ft_iter_next(&it)) != NULL;) {
-        mr_str_t k = mr_ft_key(e);
-        mr_ft_add(copy, k.ptr, k.len);
-    }
-    mr_ft_iter_end(&it);
-    return (mr_setv_t){MR_ENC_HASHTABLE, copy};
 }
 
 size_t mr_setv_len(mr_setv_t s) {
@@ -120,9 +105,4 @@ bool mr_setv_it_next(mr_setv_it_t *it, mr_str_t *m) {
 
 void mr_setv_it_end(mr_setv_it_t *it) {
     if (!mr_setv_is_intset(it->s)) mr_ft_iter_end(&it->ft);
-}
-
-size_t mr_setv_bytes(mr_setv_t s) {
-    if (mr_setv_is_intset(s)) return malloc_usable_size(s.p);
-    return mr_ft_bytes(s.p);
 }

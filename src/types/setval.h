@@ -63,8 +63,6 @@ mr_setv_t mr_setv_new_for(mr_str_t first);
 /* An empty intset (store results, as Redis's createIntsetObject). */
 mr_setv_t mr_setv_new_intset(void);
 void mr_setv_free(mr_setv_t s);
-/* A deep copy in the same encoding (COPY). */
-mr_setv_t mr_setv_dup(mr_setv_t s);
 
 size_t mr_setv_len(mr_setv_t s);
 /* Whether m is a member. On a table it may do one rehash step. */
@@ -97,8 +95,5 @@ void mr_setv_it_start(mr_setv_it_t *it, mr_setv_t s);
 /* The next member into *m (valid until the next call), false at the end. */
 bool mr_setv_it_next(mr_setv_it_t *it, mr_str_t *m);
 void mr_setv_it_end(mr_setv_it_t *it);
-
-/* Bytes the value holds from the allocator (MEMORY USAGE). */
-size_t mr_setv_bytes(mr_setv_t s);
 
 #endif

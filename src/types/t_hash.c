@@ -229,11 +229,6 @@ static void delete_if_empty(mr_call_t *call, mr_entry_t *e) {
 
 /* ---- writes ---- */
 
-static const char *hincr_event(const mr_call_t *call) {
-    return call->cmd && strcmp(call->cmd->name, "hincrbyfloat") == 0
-               ? "hincrbyfloat"
-               : "hincrby";
-}
 
 static void hset_generic(mr_call_t *call, bool hmset) {
     if (call->argc % 2 == 1) {
@@ -321,7 +316,7 @@ void cmd_hincrby(mr_call_t *call) {
     if (!e) e = write_hash(call, true, &wrong);
     hash_set(e, call->argv[2], (mr_str_t){buf, (size_t)n});
     call->dirty++;
-    notify_arg(call, MR_NOTIFY_HASH, hincr_event(call), 1);
+    notify_arg(call, MR_NOTIFY_HASH, "hincrby", 1);
     mr_prop_cmd(call, 4); /* the result, as Redis logs it */
     mr_prop_arg_cstr(call, "HSET");
     mr_prop_arg_str(call, call->argv[1]);
@@ -357,7 +352,7 @@ void cmd_hincrbyfloat(mr_call_t *call) {
     if (!e) e = write_hash(call, true, &wrong);
     hash_set(e, call->argv[2], (mr_str_t){buf, (size_t)n});
     call->dirty++;
-    notify_arg(call, MR_NOTIFY_HASH, hincr_event(call), 1);
+    notify_arg(call, MR_NOTIFY_HASH, "hincrbyfloat", 1);
     mr_prop_cmd(call, 4); /* the result, as Redis logs it */
     mr_prop_arg_cstr(call, "HSET");
     mr_prop_arg_str(call, call->argv[1]);

@@ -176,15 +176,6 @@ void mr_info_errorstats(mr_buf_t *b) {
 }
 
 /* "%f" without trailing zeros: how Redis names a percentile ("p99.9"). */
-static void pct_label(char *out, size_t outlen, double p) {
-    snprintf(out, outlen, "%f", p);
-    char *dot = strchr(out, '.');
-    if (!dot) return;
-    char *end = out + strlen(out) - 1;
-    while (end > dot && *end == '0') *end-- = '\0';
-    if (end == dot) *end = '\0';
-}
-
 void mr_info_latencystats(mr_buf_t *b) {
     mr_buf_append_cstr(b, "# Latencystats\r\n");
     double pcts[MR_MAX_PERCENTILES];
@@ -199,7 +190,7 @@ void mr_info_latencystats(mr_buf_t *b) {
         mr_buf_printf(b, "latency_percentiles_usec_%s:", mr_cmd_by_id(id)->fullname);
         for (int i = 0; i < np; i++) {
             char label[64];
-            pct_label(label, sizeof label, pcts[i]);
+            mr_d2str_trim(label, sizeof label, pcts[i]);
             mr_buf_printf(b, "%sp%s=%.3f", i ? "," : "", label,
                           (double)mr_hist_percentile(h, pcts[i]) / 1000.0);
         }
@@ -273,8 +264,15 @@ void cmd_memory_stats(mr_call_t *c) {
     size_t allocated, active, resident, mapped, retained;
     mr_mem_stats(&allocated, &active, &resident, &mapped, &retained);
     size_t rss = mr_mem_rss();
+    /* one reading of which databases hold keys: the map's size and its
+     * db.N entries must agree though other workers write meanwhile */
     int ndbs = mr_store_ndbs(), used_dbs = 0;
-    for (int db = 0; db < ndbs; db++) used_dbs += mr_db_size(db) > 0;
+    size_t *table_bytes = mr_xcalloc((size_t)ndbs, sizeof *table_bytes);
+    for (int db = 0; db < ndbs; db++)
+        if (mr_db_size(db) > 0) {
+            table_bytes[db] = mr_db_table_bytes(db) + 1; /* 0: empty */
+            used_dbs++;
+        }
     mr_reply_t *r = c->reply;
     mr_reply_map(r, 26 + used_dbs);
     stat_int(r, "peak.allocated", (long long)m.peak);
@@ -288,16 +286,17 @@ void cmd_memory_stats(mr_call_t *c) {
     stat_int(r, "lua.caches", 0);
     stat_int(r, "functions.caches", 0);
     for (int db = 0; db < ndbs; db++) {
-        if (!mr_db_size(db)) continue;
+        if (!table_bytes[db]) continue;
         char name[32];
         snprintf(name, sizeof name, "db.%d", db);
         mr_reply_bulk_cstr(r, name);
         mr_reply_map(r, 3);
-        stat_int(r, "overhead.hashtable.main", (long long)mr_db_table_bytes(db));
+        stat_int(r, "overhead.hashtable.main", (long long)table_bytes[db] - 1);
         /* TTLs live in the entries: there is no second table */
         stat_int(r, "overhead.hashtable.expires", 0);
         stat_int(r, "overhead.hashtable.slot-to-keys", 0);
     }
+    mr_free(table_bytes);
     size_t net = m.allocated > m.startup ? m.allocated - m.startup : 0;
     stat_int(r, "overhead.total", (long long)m.overhead);
     stat_int(r, "keys.count", (long long)m.keys);

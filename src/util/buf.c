@@ -1,5 +1,6 @@
 /* Growable byte buffer. Capacity grows geometrically so that appending n
  * bytes one piece at a time costs O(n) in total. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,4 +95,27 @@ bool mr_str_eq_ci(mr_str_t s, const char *w)
             return false;
     }
     return w[i] == 0;
+}
+
+/* As Redis's sdscatrepr: s quoted, with \\ \" \n \r \t \a \b
+ * escaped, other printable bytes as they are, the rest as \xHH. */
+void mr_buf_repr(mr_buf_t *b, const char *s, size_t n) {
+    mr_buf_reserve(b, n + 2);
+    mr_buf_append(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (ch) {
+        case '\\': mr_buf_append(b, "\\\\", 2); break;
+        case '"': mr_buf_append(b, "\\\"", 2); break;
+        case '\n': mr_buf_append(b, "\\n", 2); break;
+        case '\r': mr_buf_append(b, "\\r", 2); break;
+        case '\t': mr_buf_append(b, "\\t", 2); break;
+        case '\a': mr_buf_append(b, "\\a", 2); break;
+        case '\b': mr_buf_append(b, "\\b", 2); break;
+        default:
+            if (isprint(ch)) mr_buf_append(b, s + i, 1);
+            else mr_buf_printf(b, "\\x%02x", ch);
+        }
+    }
+    mr_buf_append(b, "\"", 1);
 }

@@ -196,3 +196,12 @@ int mr_d2str(char *dst, size_t cap, double v)
         return 0;
     return l;
 }
+
+void mr_d2str_trim(char *out, size_t outlen, double d) {
+    snprintf(out, outlen, "%f", d);
+    char *dot = strchr(out, '.');
+    if (!dot) return;
+    char *end = out + strlen(out) - 1;
+    while (end > dot && *end == '0') *end-- = '\0';
+    if (end == dot) *end = '\0';
+}
